@@ -1,0 +1,865 @@
+package io.jaio;
+
+import io.jaio.Request.Fd;
+import io.jaio.Request.NPath;
+import io.jaio.internal.engine.Engine;
+import io.jaio.internal.engine.Task;
+import io.jaio.internal.sys.NativeAccess;
+import io.jaio.internal.sys.Names;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * An asynchronous I/O engine: IO::AIO for Java. Each request method queues one syscall (or a
+ * composite such as {@link #scandir}) for a pool of worker threads and returns at once with a
+ * {@link Req}, a {@link java.util.concurrent.CompletableFuture} of the result. Results are
+ * handed over by {@link #pollCb()}: by a jaio dispatcher thread ({@link Delivery#AUTO}, the
+ * default), on an executor, or — exactly as in IO::AIO — only when the program calls it
+ * ({@link Delivery#MANUAL}), typically when {@link #pollFileno()} becomes readable.
+ *
+ * <p>Every request method also takes a callback {@code (result, error)} that runs on the
+ * delivering thread after the future completes; an exception it throws goes to the error
+ * handler and harms nothing else.
+ *
+ * <p>Paths are made absolute when the request is made, so a later change of working directory
+ * cannot redirect it. File names are bytes on Linux; jaio maps them to Strings as UTF-8 with
+ * escaped bytes (see {@link #readdir}), so any name round-trips.
+ *
+ * <p>Bad arguments (null, negative offsets, a buffer too small or confined to another thread,
+ * …) throw when the request is made; nothing is queued then. Requests made after
+ * {@link #close()} throw {@link IllegalStateException}.
+ *
+ * <pre>{@code
+ * try (Aio aio = Aio.create()) {
+ *     FileStat st = aio.stat(Path.of("/etc/passwd")).join();
+ *     System.out.println(st.size());
+ * }
+ * }</pre>
+ */
+public final class Aio implements AutoCloseable {
+    /** IO::AIO's default number of worker threads (min_parallel). */
+    public static final int DEFAULT_PARALLEL = 8;
+    /** The highest number of worker threads jaio accepts. */
+    public static final int MAX_PARALLEL = 1024;
+    /** scandir's maxreq when given 0 or less, as in IO::AIO. */
+    public static final int DEFAULT_SCANDIR_MAXREQ = 4;
+
+    private static final System.Logger LOG = System.getLogger("io.jaio");
+    /** Never started; a segment it may access is one any worker may access. */
+    private static final Thread ANY_THREAD = Thread.ofPlatform().unstarted(() -> {});
+
+    private final Engine engine;
+    private final int priority;
+
+    private Aio(Engine engine, int priority) {
+        this.engine = engine;
+        this.priority = priority;
+    }
+
+    /** An engine with the defaults: platform workers, automatic delivery. */
+    public static Aio create() {
+        return builder().build();
+    }
+
+    /** A builder for an engine with other settings. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings for a new {@link Aio}. */
+    public static final class Builder {
+        private int minParallel = DEFAULT_PARALLEL;
+        private int maxParallel = -1;
+        private int maxOutstanding = Integer.MAX_VALUE;
+        private ThreadKind threads = ThreadKind.PLATFORM;
+        private Delivery delivery = Delivery.AUTO;
+        private Consumer<Throwable> errorHandler =
+                e -> LOG.log(System.Logger.Level.WARNING, "jaio: a callback or executor failed", e);
+
+        private Builder() {}
+
+        /** IO::AIO's min_parallel: threads that may run at once (default 8); started on demand. */
+        public Builder minParallel(int n) {
+            this.minParallel = checkParallel(n);
+            return this;
+        }
+
+        /** IO::AIO's max_parallel: an upper bound on threads; 0 queues requests without running them. */
+        public Builder maxParallel(int n) {
+            this.maxParallel = checkParallel(n);
+            return this;
+        }
+
+        /** At most n requests outstanding; submitters block beyond that. Default: unlimited. */
+        public Builder maxOutstanding(int n) {
+            this.maxOutstanding = checkPositive(n, "maxOutstanding");
+            return this;
+        }
+
+        /** Platform (default) or virtual worker threads. */
+        public Builder threads(ThreadKind kind) {
+            this.threads = Objects.requireNonNull(kind, "kind");
+            return this;
+        }
+
+        /** How results are delivered; default {@link Delivery#AUTO}. */
+        public Builder delivery(Delivery delivery) {
+            this.delivery = Objects.requireNonNull(delivery, "delivery");
+            return this;
+        }
+
+        /**
+         * Receives what a callback throws, and executor rejections. Default: logged at WARNING
+         * through {@link System.Logger} "io.jaio".
+         */
+        public Builder errorHandler(Consumer<Throwable> handler) {
+            this.errorHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** Creates the engine (its result descriptor now, its threads on demand). */
+        public Aio build() {
+            NativeAccess.check();
+            int wanted = maxParallel >= 0 ? Math.min(minParallel, maxParallel) : minParallel;
+            Engine.Mode mode = switch (delivery) {
+                case Delivery.Manual m -> Engine.Mode.MANUAL;
+                case Delivery.Auto a -> Engine.Mode.AUTO;
+                case Delivery.OnExecutor x -> Engine.Mode.EXECUTOR;
+            };
+            java.util.concurrent.Executor ex = delivery instanceof Delivery.OnExecutor x ? x.executor() : null;
+            Consumer<Throwable> handler = errorHandler;
+            Consumer<Throwable> safe = e -> {
+                try {
+                    handler.accept(e);
+                } catch (Throwable ignored) {
+                    // a failing handler must not take the dispatcher down with it
+                }
+            };
+            Engine engine = new Engine(Ops.INSTANCE, mode, ex, threads == ThreadKind.VIRTUAL, wanted, safe);
+            engine.maxOutstanding(maxOutstanding);
+            return new Aio(engine, 0);
+        }
+    }
+
+    /**
+     * A view of this engine whose requests carry priority {@code pri}, from -4 (lowest) to 4
+     * (highest), as IO::AIO's aioreq_pri. Queued requests run, and results are delivered, by
+     * priority, then in order. The view shares the engine: closing either closes both.
+     */
+    public Aio withPriority(int pri) {
+        if (pri < -4 || pri > 4) {
+            throw new IllegalArgumentException("priority must be in -4..4 (IO::AIO's range), was " + pri);
+        }
+        return new Aio(engine, pri);
+    }
+
+    /** The priority of this view's requests. */
+    public int priority() {
+        return priority;
+    }
+
+    // ================================================================ support functions
+
+    /** IO::AIO's poll_fileno: a descriptor that is readable (POLLIN) iff results wait for {@link #pollCb()}. */
+    public int pollFileno() {
+        return engine.pollFileno();
+    }
+
+    /**
+     * IO::AIO's poll_cb: completes every waiting request on this thread (futures, then
+     * callbacks), highest priority first, up to {@link #maxPollReqs}/{@link #maxPollTime}.
+     * Returns how many were handled. Callers are serialised; callbacks run one at a time.
+     */
+    public int pollCb() {
+        return engine.pollCb();
+    }
+
+    /** IO::AIO's poll_wait: blocks until a result waits, or nothing is outstanding. */
+    public void pollWait() {
+        engine.pollWait();
+    }
+
+    /** IO::AIO's poll: {@link #pollWait()} then {@link #pollCb()}; returns how many were handled. */
+    public int poll() {
+        return engine.poll();
+    }
+
+    /** IO::AIO's flush: returns when no request is outstanding ({@link #nreqs()} is 0). */
+    public void flush() {
+        engine.flush();
+    }
+
+    /** Requests submitted whose result has not yet been handled by pollCb (callback returned). */
+    public int nreqs() {
+        return engine.nreqs();
+    }
+
+    /** Requests queued and not yet started by a worker. */
+    public int nready() {
+        return engine.nready();
+    }
+
+    /** Requests executed whose results wait for pollCb. */
+    public int npending() {
+        return engine.npending();
+    }
+
+    /** Worker threads currently alive. */
+    public int nthreads() {
+        return engine.nthreads();
+    }
+
+    /** IO::AIO's min_parallel: allow at least n worker threads (started on demand). */
+    public void minParallel(int n) {
+        engine.minParallel(checkParallel(n));
+    }
+
+    /**
+     * IO::AIO's max_parallel: allow at most n worker threads; blocks until surplus threads have
+     * exited (a busy one finishes its request first). With 0, requests queue but do not run.
+     */
+    public void maxParallel(int n) {
+        engine.maxParallel(checkParallel(n));
+    }
+
+    /**
+     * IO::AIO's max_outstanding: at most n requests outstanding; beyond that, a submitter blocks
+     * until results are handled (in MANUAL delivery, or inside a callback, it handles them itself).
+     *
+     * @return the previous limit
+     */
+    public int maxOutstanding(int n) {
+        return engine.maxOutstanding(checkPositive(n, "maxOutstanding"));
+    }
+
+    /** pollCb handles at most n results per call (0: no limit); the descriptor stays readable. */
+    public void maxPollReqs(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("maxPollReqs must be >= 0 (0 = no limit), was " + n);
+        }
+        engine.maxPollReqs(n);
+    }
+
+    /** pollCb returns after about this long (zero: no limit); the descriptor stays readable. */
+    public void maxPollTime(Duration d) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("maxPollTime must not be negative, was " + d);
+        }
+        engine.maxPollTime(d);
+    }
+
+    /** Idle threads beyond n exit after {@link #idleTimeout}; default 4. */
+    public void maxIdle(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("maxIdle must be >= 0, was " + n);
+        }
+        engine.maxIdle(n);
+    }
+
+    /** How long a surplus idle thread waits before it exits; default 10 s. */
+    public void idleTimeout(Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive, was " + d);
+        }
+        engine.idleTimeout(d);
+    }
+
+    /**
+     * Refuses new requests, lets every accepted one complete and be delivered, then stops the
+     * threads and closes the result descriptor. A second call does nothing.
+     */
+    @Override
+    public void close() {
+        close(false);
+    }
+
+    /**
+     * As {@link #close()}; with {@code cancelQueued}, requests no worker has started are
+     * cancelled (their futures complete with CancellationException; callbacks do not run).
+     */
+    public void close(boolean cancelQueued) {
+        engine.close(cancelQueued, t -> ((Req<?>) t.owner).cancelled(t));
+    }
+
+    // ================================================================ requests
+
+    /** Does nothing on a worker; a round trip through the engine. */
+    public Req<Void> nop() {
+        return nop(null);
+    }
+
+    /** {@link #nop()} with a callback. */
+    public Req<Void> nop(BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Nop(), cb);
+    }
+
+    /** Ties up a worker for {@code d} (IO::AIO's aio_busy), for tests and demonstrations. */
+    public Req<Void> busy(Duration d) {
+        return busy(d, null);
+    }
+
+    /** {@link #busy(Duration)} with a callback. */
+    public Req<Void> busy(Duration d, BiConsumer<? super Void, ? super Throwable> cb) {
+        Objects.requireNonNull(d, "duration");
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("busy duration must not be negative, was " + d);
+        }
+        return submit(new Request.Busy(d.toNanos()), cb);
+    }
+
+    /**
+     * open(2) with {@link Fcntl} flags and a mode (used with O_CREAT/O_TMPFILE). The descriptor
+     * is always close-on-exec.
+     */
+    public Req<AioFile> open(Path path, int flags, int mode) {
+        return open(path, flags, mode, null);
+    }
+
+    /** {@link #open(Path, int, int)} with a callback. */
+    public Req<AioFile> open(Path path, int flags, int mode, BiConsumer<? super AioFile, ? super Throwable> cb) {
+        if (mode < 0 || mode > 07777) {
+            throw new IllegalArgumentException("mode must be in 0..07777, was 0" + Integer.toOctalString(mode));
+        }
+        return submit(new Request.Open(path(path, "path"), flags, mode), cb);
+    }
+
+    /**
+     * open(2) from java.nio options: READ, WRITE, APPEND, CREATE, CREATE_NEW, TRUNCATE_EXISTING,
+     * DSYNC, SYNC, and LinkOption.NOFOLLOW_LINKS. Without READ or WRITE the file is opened for
+     * reading (WRITE is implied by APPEND).
+     */
+    public Req<AioFile> open(Path path, Set<? extends OpenOption> options, int mode) {
+        return open(path, options, mode, null);
+    }
+
+    /** {@link #open(Path, Set, int)} with a callback. */
+    public Req<AioFile> open(Path path, Set<? extends OpenOption> options, int mode,
+                             BiConsumer<? super AioFile, ? super Throwable> cb) {
+        return open(path, openFlags(Objects.requireNonNull(options, "options")), mode, cb);
+    }
+
+    static int openFlags(Set<? extends OpenOption> options) {
+        boolean read = false, write = false;
+        int flags = 0;
+        for (OpenOption o : options) {
+            if (o == StandardOpenOption.READ) read = true;
+            else if (o == StandardOpenOption.WRITE) write = true;
+            else if (o == StandardOpenOption.APPEND) { write = true; flags |= Fcntl.O_APPEND; }
+            else if (o == StandardOpenOption.CREATE) flags |= Fcntl.O_CREAT;
+            else if (o == StandardOpenOption.CREATE_NEW) flags |= Fcntl.O_CREAT | Fcntl.O_EXCL;
+            else if (o == StandardOpenOption.TRUNCATE_EXISTING) flags |= Fcntl.O_TRUNC;
+            else if (o == StandardOpenOption.DSYNC) flags |= Fcntl.O_DSYNC;
+            else if (o == StandardOpenOption.SYNC) flags |= Fcntl.O_SYNC;
+            else if (o == LinkOption.NOFOLLOW_LINKS) flags |= Fcntl.O_NOFOLLOW;
+            else if (o == StandardOpenOption.SPARSE || o == StandardOpenOption.DELETE_ON_CLOSE) {
+                throw new UnsupportedOperationException("jaio does not support " + o);
+            } else if (o == null) {
+                throw new NullPointerException("options contains null");
+            } else {
+                throw new UnsupportedOperationException("unsupported open option: " + o);
+            }
+        }
+        if ((flags & Fcntl.O_CREAT) != 0 && !write) {
+            write = true;    // as FileChannel.open: CREATE only matters with WRITE; jaio implies it
+        }
+        return flags | (read && write ? Fcntl.O_RDWR : write ? Fcntl.O_WRONLY : Fcntl.O_RDONLY);
+    }
+
+    /** close(2). Closing an AioFile twice is harmless. */
+    public Req<Void> close(AioFile file) {
+        return close(file, null);
+    }
+
+    /** {@link #close(AioFile)} with a callback. */
+    public Req<Void> close(AioFile file, BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Close(Objects.requireNonNull(file, "file"), -1), cb);
+    }
+
+    /** close(2) of a raw descriptor. */
+    public Req<Void> close(int fd) {
+        return close(fd, null);
+    }
+
+    /** {@link #close(int)} with a callback. */
+    public Req<Void> close(int fd, BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Close(null, fd), cb);
+    }
+
+    /**
+     * pread(2): reads up to {@code length} bytes at file {@code offset} into
+     * {@code buffer[bufferOffset, bufferOffset + length)}. The result is the number read, 0 at
+     * end of file. Native segments (shared, global, automatic arenas) are read into directly;
+     * heap segments through worker-owned native memory.
+     */
+    public Req<Long> read(AioFile file, long offset, long length, MemorySegment buffer, long bufferOffset) {
+        return read(fd(file), offset, length, buffer, bufferOffset, null);
+    }
+
+    /** {@link #read(AioFile, long, long, MemorySegment, long)} with a callback. */
+    public Req<Long> read(AioFile file, long offset, long length, MemorySegment buffer, long bufferOffset,
+                          BiConsumer<? super Long, ? super Throwable> cb) {
+        return read(fd(file), offset, length, buffer, bufferOffset, cb);
+    }
+
+    /** {@link #read(AioFile, long, long, MemorySegment, long)} on a raw descriptor. */
+    public Req<Long> read(int fd, long offset, long length, MemorySegment buffer, long bufferOffset) {
+        return read(fd(fd), offset, length, buffer, bufferOffset, null);
+    }
+
+    /** {@link #read(int, long, long, MemorySegment, long)} with a callback. */
+    public Req<Long> read(int fd, long offset, long length, MemorySegment buffer, long bufferOffset,
+                          BiConsumer<? super Long, ? super Throwable> cb) {
+        return read(fd(fd), offset, length, buffer, bufferOffset, cb);
+    }
+
+    /**
+     * pread(2) into the buffer's remaining bytes; its position advances by the number read
+     * when the request completes. Do not touch the buffer until then.
+     */
+    public Req<Long> read(AioFile file, long offset, ByteBuffer dst) {
+        return readBuffer(fd(file), offset, dst, null);
+    }
+
+    /** {@link #read(AioFile, long, ByteBuffer)} with a callback. */
+    public Req<Long> read(AioFile file, long offset, ByteBuffer dst, BiConsumer<? super Long, ? super Throwable> cb) {
+        return readBuffer(fd(file), offset, dst, cb);
+    }
+
+    /** {@link #read(AioFile, long, ByteBuffer)} on a raw descriptor. */
+    public Req<Long> read(int fd, long offset, ByteBuffer dst) {
+        return readBuffer(fd(fd), offset, dst, null);
+    }
+
+    /** {@link #read(int, long, ByteBuffer)} with a callback. */
+    public Req<Long> read(int fd, long offset, ByteBuffer dst, BiConsumer<? super Long, ? super Throwable> cb) {
+        return readBuffer(fd(fd), offset, dst, cb);
+    }
+
+    /** pwrite(2): writes {@code buffer[bufferOffset, bufferOffset + length)} at file {@code offset}. */
+    public Req<Long> write(AioFile file, long offset, long length, MemorySegment buffer, long bufferOffset) {
+        return write(fd(file), offset, length, buffer, bufferOffset, null);
+    }
+
+    /** {@link #write(AioFile, long, long, MemorySegment, long)} with a callback. */
+    public Req<Long> write(AioFile file, long offset, long length, MemorySegment buffer, long bufferOffset,
+                           BiConsumer<? super Long, ? super Throwable> cb) {
+        return write(fd(file), offset, length, buffer, bufferOffset, cb);
+    }
+
+    /** {@link #write(AioFile, long, long, MemorySegment, long)} on a raw descriptor. */
+    public Req<Long> write(int fd, long offset, long length, MemorySegment buffer, long bufferOffset) {
+        return write(fd(fd), offset, length, buffer, bufferOffset, null);
+    }
+
+    /** {@link #write(int, long, long, MemorySegment, long)} with a callback. */
+    public Req<Long> write(int fd, long offset, long length, MemorySegment buffer, long bufferOffset,
+                           BiConsumer<? super Long, ? super Throwable> cb) {
+        return write(fd(fd), offset, length, buffer, bufferOffset, cb);
+    }
+
+    /** pwrite(2) of the buffer's remaining bytes; its position advances on completion. */
+    public Req<Long> write(AioFile file, long offset, ByteBuffer src) {
+        return writeBuffer(fd(file), offset, src, null);
+    }
+
+    /** {@link #write(AioFile, long, ByteBuffer)} with a callback. */
+    public Req<Long> write(AioFile file, long offset, ByteBuffer src, BiConsumer<? super Long, ? super Throwable> cb) {
+        return writeBuffer(fd(file), offset, src, cb);
+    }
+
+    /** {@link #write(AioFile, long, ByteBuffer)} on a raw descriptor. */
+    public Req<Long> write(int fd, long offset, ByteBuffer src) {
+        return writeBuffer(fd(fd), offset, src, null);
+    }
+
+    /** {@link #write(int, long, ByteBuffer)} with a callback. */
+    public Req<Long> write(int fd, long offset, ByteBuffer src, BiConsumer<? super Long, ? super Throwable> cb) {
+        return writeBuffer(fd(fd), offset, src, cb);
+    }
+
+    /**
+     * sendfile(2): copies {@code length} bytes from {@code in} at {@code inOffset} to {@code out}
+     * (at out's file position, which advances; in's position does not move). Where the kernel
+     * refuses the pair (EINVAL, ENOSYS), jaio reads and writes instead, so any two descriptors
+     * work. The result is the number of bytes copied, fewer at end of file. As in IO::AIO, do
+     * not use out's file position from elsewhere while the request runs, and expect a short
+     * count if out is non-blocking.
+     */
+    public Req<Long> sendfile(AioFile out, AioFile in, long inOffset, long length) {
+        return sendfile(fd(out), fd(in), inOffset, length, null);
+    }
+
+    /** {@link #sendfile(AioFile, AioFile, long, long)} with a callback. */
+    public Req<Long> sendfile(AioFile out, AioFile in, long inOffset, long length,
+                              BiConsumer<? super Long, ? super Throwable> cb) {
+        return sendfile(fd(out), fd(in), inOffset, length, cb);
+    }
+
+    /** {@link #sendfile(AioFile, AioFile, long, long)} on raw descriptors. */
+    public Req<Long> sendfile(int out, int in, long inOffset, long length) {
+        return sendfile(fd(out), fd(in), inOffset, length, null);
+    }
+
+    /** {@link #sendfile(int, int, long, long)} with a callback. */
+    public Req<Long> sendfile(int out, int in, long inOffset, long length, BiConsumer<? super Long, ? super Throwable> cb) {
+        return sendfile(fd(out), fd(in), inOffset, length, cb);
+    }
+
+    /** readahead(2): starts reading the range into the page cache; emulated by reading where missing. */
+    public Req<Void> readahead(AioFile file, long offset, long length) {
+        return readahead(fd(file), offset, length, null);
+    }
+
+    /** {@link #readahead(AioFile, long, long)} with a callback. */
+    public Req<Void> readahead(AioFile file, long offset, long length, BiConsumer<? super Void, ? super Throwable> cb) {
+        return readahead(fd(file), offset, length, cb);
+    }
+
+    /** {@link #readahead(AioFile, long, long)} on a raw descriptor. */
+    public Req<Void> readahead(int fd, long offset, long length) {
+        return readahead(fd(fd), offset, length, null);
+    }
+
+    /** {@link #readahead(int, long, long)} with a callback. */
+    public Req<Void> readahead(int fd, long offset, long length, BiConsumer<? super Void, ? super Throwable> cb) {
+        return readahead(fd(fd), offset, length, cb);
+    }
+
+    /** stat(2) (statx where the kernel has it), following symlinks. */
+    public Req<FileStat> stat(Path path) {
+        return stat(path, null);
+    }
+
+    /** {@link #stat(Path)} with a callback. */
+    public Req<FileStat> stat(Path path, BiConsumer<? super FileStat, ? super Throwable> cb) {
+        return submit(new Request.Stat(path(path, "path"), true), cb);
+    }
+
+    /** fstat(2) of an open file. */
+    public Req<FileStat> stat(AioFile file) {
+        return stat(file, null);
+    }
+
+    /** {@link #stat(AioFile)} with a callback. */
+    public Req<FileStat> stat(AioFile file, BiConsumer<? super FileStat, ? super Throwable> cb) {
+        return submit(new Request.Fstat(fd(file)), cb);
+    }
+
+    /** fstat(2) of a raw descriptor. */
+    public Req<FileStat> stat(int fd) {
+        return stat(fd, null);
+    }
+
+    /** {@link #stat(int)} with a callback. */
+    public Req<FileStat> stat(int fd, BiConsumer<? super FileStat, ? super Throwable> cb) {
+        return submit(new Request.Fstat(fd(fd)), cb);
+    }
+
+    /** lstat(2): as stat, but a symlink is described itself. */
+    public Req<FileStat> lstat(Path path) {
+        return lstat(path, null);
+    }
+
+    /** {@link #lstat(Path)} with a callback. */
+    public Req<FileStat> lstat(Path path, BiConsumer<? super FileStat, ? super Throwable> cb) {
+        return submit(new Request.Stat(path(path, "path"), false), cb);
+    }
+
+    /** unlink(2). */
+    public Req<Void> unlink(Path path) {
+        return unlink(path, null);
+    }
+
+    /** {@link #unlink(Path)} with a callback. */
+    public Req<Void> unlink(Path path, BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Unlink(path(path, "path")), cb);
+    }
+
+    /** rmdir(2). */
+    public Req<Void> rmdir(Path path) {
+        return rmdir(path, null);
+    }
+
+    /** {@link #rmdir(Path)} with a callback. */
+    public Req<Void> rmdir(Path path, BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Rmdir(path(path, "path")), cb);
+    }
+
+    /**
+     * symlink(2), in POSIX order: creates {@code link} pointing at {@code target}. The target is
+     * stored exactly as given (a relative target stays relative to the link's directory).
+     */
+    public Req<Void> symlink(String target, Path link) {
+        return symlink(target, link, null);
+    }
+
+    /** {@link #symlink(String, Path)} with a callback. */
+    public Req<Void> symlink(String target, Path link, BiConsumer<? super Void, ? super Throwable> cb) {
+        Objects.requireNonNull(target, "target");
+        byte[] t = Names.encode(target);
+        if (Names.indexOfNul(t) >= 0) {
+            throw new IllegalArgumentException("symlink target contains a NUL byte at index "
+                    + Names.indexOfNul(t) + ": " + target.replace("\0", "\\0"));
+        }
+        if (t.length == 0) {
+            throw new IllegalArgumentException("symlink target must not be empty");
+        }
+        return submit(new Request.Symlink(new NPath(target, t), path(link, "link")), cb);
+    }
+
+    /**
+     * The names in a directory, through getdents64: unsorted, without "." and "..". Names that
+     * are not valid UTF-8 are decoded with escaped bytes (each byte that is not part of valid
+     * UTF-8 becomes U+EF80..U+EFFF); jaio encodes such a name back to the same bytes, so
+     * {@code aio.stat(dir.resolve(name))} finds the file. (java.nio's own Files methods encode
+     * those characters differently and will not find it.)
+     */
+    public Req<List<String>> readdir(Path dir) {
+        return readdir(dir, null);
+    }
+
+    /** {@link #readdir(Path)} with a callback. */
+    public Req<List<String>> readdir(Path dir, BiConsumer<? super List<String>, ? super Throwable> cb) {
+        return submit(new Request.Readdir(path(dir, "dir"), false), cb);
+    }
+
+    /**
+     * IO::AIO's aio_scandir: splits a directory's entries into subdirectories and everything
+     * else with as few stats as possible (see {@link ScanResult}), with at most {@code maxreq}
+     * stats in flight (0 or less: {@value #DEFAULT_SCANDIR_MAXREQ}). Never follows a symlink: a
+     * symlink to a directory is a non-directory. A scandir cannot be cancelled once made.
+     */
+    public Req<ScanResult> scandir(Path dir, int maxreq) {
+        return scandir(dir, maxreq, null);
+    }
+
+    /** {@link #scandir(Path, int)} with a callback. */
+    public Req<ScanResult> scandir(Path dir, int maxreq, BiConsumer<? super ScanResult, ? super Throwable> cb) {
+        if (maxreq > MAX_PARALLEL * 4) {
+            throw new IllegalArgumentException("maxreq must be at most " + MAX_PARALLEL * 4 + ", was " + maxreq);
+        }
+        NPath p = path(dir, "dir");
+        int m = maxreq <= 0 ? DEFAULT_SCANDIR_MAXREQ : maxreq;
+        Req<ScanResult> req = new Req<>(engine, priority, cb);
+        Task group = engine.startGroup(new Request.ScandirGroup(p, m), priority, req);
+        req.task(group);
+        Scandir.start(engine, group, p, m);
+        return req;
+    }
+
+    /** fsync(2). */
+    public Req<Void> fsync(AioFile file) {
+        return fsync(fd(file), false, null);
+    }
+
+    /** {@link #fsync(AioFile)} with a callback. */
+    public Req<Void> fsync(AioFile file, BiConsumer<? super Void, ? super Throwable> cb) {
+        return fsync(fd(file), false, cb);
+    }
+
+    /** fsync(2) of a raw descriptor. */
+    public Req<Void> fsync(int fd) {
+        return fsync(fd(fd), false, null);
+    }
+
+    /** {@link #fsync(int)} with a callback. */
+    public Req<Void> fsync(int fd, BiConsumer<? super Void, ? super Throwable> cb) {
+        return fsync(fd(fd), false, cb);
+    }
+
+    /** fdatasync(2); fsync where fdatasync is not supported. */
+    public Req<Void> fdatasync(AioFile file) {
+        return fsync(fd(file), true, null);
+    }
+
+    /** {@link #fdatasync(AioFile)} with a callback. */
+    public Req<Void> fdatasync(AioFile file, BiConsumer<? super Void, ? super Throwable> cb) {
+        return fsync(fd(file), true, cb);
+    }
+
+    /** fdatasync(2) of a raw descriptor. */
+    public Req<Void> fdatasync(int fd) {
+        return fsync(fd(fd), true, null);
+    }
+
+    /** {@link #fdatasync(int)} with a callback. */
+    public Req<Void> fdatasync(int fd, BiConsumer<? super Void, ? super Throwable> cb) {
+        return fsync(fd(fd), true, cb);
+    }
+
+    // ================================================================ validation and submission
+
+    private Req<Long> read(Fd fd, long offset, long length, MemorySegment buffer, long bufferOffset,
+                           BiConsumer<? super Long, ? super Throwable> cb) {
+        MemorySegment slice = slice(fd, buffer, bufferOffset, length, offset, true);
+        return submit(new Request.Read(fd, offset, slice, null, 0), cb);
+    }
+
+    private Req<Long> write(Fd fd, long offset, long length, MemorySegment buffer, long bufferOffset,
+                            BiConsumer<? super Long, ? super Throwable> cb) {
+        MemorySegment slice = slice(fd, buffer, bufferOffset, length, offset, false);
+        return submit(new Request.Write(fd, offset, slice, null, 0), cb);
+    }
+
+    private Req<Long> readBuffer(Fd fd, long offset, ByteBuffer dst, BiConsumer<? super Long, ? super Throwable> cb) {
+        try {
+            Objects.requireNonNull(dst, "buffer");
+            if (dst.isReadOnly()) {
+                throw new IllegalArgumentException("read needs a writable buffer; this ByteBuffer is read-only");
+            }
+            checkRange(offset, dst.remaining());
+            MemorySegment slice = MemorySegment.ofBuffer(dst);
+            checkSegment(slice, true);
+            return submit(new Request.Read(fd, offset, slice, dst, dst.position()), cb);
+        } catch (RuntimeException e) {
+            fd.release();
+            throw e;
+        }
+    }
+
+    private Req<Long> writeBuffer(Fd fd, long offset, ByteBuffer src, BiConsumer<? super Long, ? super Throwable> cb) {
+        try {
+            Objects.requireNonNull(src, "buffer");
+            checkRange(offset, src.remaining());
+            MemorySegment slice = MemorySegment.ofBuffer(src);
+            checkSegment(slice, false);
+            return submit(new Request.Write(fd, offset, slice, src, src.position()), cb);
+        } catch (RuntimeException e) {
+            fd.release();
+            throw e;
+        }
+    }
+
+    private Req<Long> sendfile(Fd out, Fd in, long inOffset, long length, BiConsumer<? super Long, ? super Throwable> cb) {
+        try {
+            checkRange(inOffset, length);
+        } catch (RuntimeException e) {
+            out.release();
+            in.release();
+            throw e;
+        }
+        return submit(new Request.Sendfile(out, in, inOffset, length), cb);
+    }
+
+    private Req<Void> readahead(Fd fd, long offset, long length, BiConsumer<? super Void, ? super Throwable> cb) {
+        try {
+            checkRange(offset, length);
+        } catch (RuntimeException e) {
+            fd.release();
+            throw e;
+        }
+        return submit(new Request.Readahead(fd, offset, length), cb);
+    }
+
+    private Req<Void> fsync(Fd fd, boolean dataOnly, BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Fsync(fd, dataOnly), cb);
+    }
+
+    /** Validates a buffer argument; releases {@code fd} and throws if it is bad. */
+    private static MemorySegment slice(Fd fd, MemorySegment buffer, long bufferOffset, long length, long offset,
+                                       boolean forRead) {
+        try {
+            Objects.requireNonNull(buffer, "buffer");
+            checkRange(offset, length);
+            if (bufferOffset < 0) {
+                throw new IllegalArgumentException("bufferOffset must not be negative, was " + bufferOffset);
+            }
+            if (bufferOffset > buffer.byteSize() - length) {
+                throw new IllegalArgumentException("bufferOffset + length (" + bufferOffset + " + " + length
+                        + ") exceeds the segment's size " + buffer.byteSize()
+                        + ": pass a larger segment or a smaller length");
+            }
+            checkSegment(buffer, forRead);
+            return buffer.asSlice(bufferOffset, length);
+        } catch (RuntimeException e) {
+            fd.release();
+            throw e;
+        }
+    }
+
+    private static void checkSegment(MemorySegment s, boolean forRead) {
+        if (!s.scope().isAlive()) {
+            throw new IllegalArgumentException("the segment's arena is already closed");
+        }
+        if (!s.isAccessibleBy(ANY_THREAD)) {
+            throw new IllegalArgumentException("the segment is confined to one thread, so jaio's workers cannot "
+                    + "access it: allocate it from Arena.ofShared(), Arena.ofAuto() or Arena.global()");
+        }
+        if (forRead && s.isReadOnly()) {
+            throw new IllegalArgumentException("read needs a writable segment; this one is read-only");
+        }
+    }
+
+    private static void checkRange(long offset, long length) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative, was " + offset);
+        }
+        if (length < 0) {
+            throw new IllegalArgumentException("length must not be negative, was " + length);
+        }
+        if (offset + length < 0) {
+            throw new IllegalArgumentException("offset + length overflows: " + offset + " + " + length);
+        }
+    }
+
+    private static Fd fd(AioFile file) {
+        Objects.requireNonNull(file, "file");
+        return new Fd(file, file.acquire());
+    }
+
+    private static Fd fd(int fd) {
+        return new Fd(null, fd);
+    }
+
+    /** An absolute path as bytes; made now, so a later chdir cannot redirect the request. */
+    private static NPath path(Path p, String what) {
+        Objects.requireNonNull(p, what);
+        if (p.getFileSystem() != java.nio.file.FileSystems.getDefault()) {
+            throw new IllegalArgumentException(what + " must be on the default file system, was " + p.getFileSystem());
+        }
+        String s = p.toAbsolutePath().toString();
+        byte[] b = Names.encode(s);
+        if (Names.indexOfNul(b) >= 0) {
+            throw new IllegalArgumentException(what + " contains a NUL byte: " + s.replace("\0", "\\0"));
+        }
+        return new NPath(s, b);
+    }
+
+    private <T> Req<T> submit(Request r, BiConsumer<? super T, ? super Throwable> cb) {
+        Req<T> req = new Req<>(engine, priority, cb);
+        Task t = engine.newTask(r, priority, req);
+        req.task(t);
+        try {
+            engine.submit(t);
+        } catch (RuntimeException e) {
+            r.release();
+            throw e;
+        }
+        return req;
+    }
+
+    private static int checkParallel(int n) {
+        if (n < 0 || n > MAX_PARALLEL) {
+            throw new IllegalArgumentException("parallelism must be in 0.." + MAX_PARALLEL + ", was " + n);
+        }
+        return n;
+    }
+
+    private static int checkPositive(int n, String what) {
+        if (n < 1) {
+            throw new IllegalArgumentException(what + " must be at least 1, was " + n);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,326 @@
+package io.jaio;
+
+import io.jaio.Request.*;
+import io.jaio.internal.engine.Runner;
+import io.jaio.internal.engine.Task;
+import io.jaio.internal.engine.Worker;
+import io.jaio.internal.sys.Dirents;
+import io.jaio.internal.sys.Errno;
+import io.jaio.internal.sys.Names;
+import io.jaio.internal.sys.Stat;
+import io.jaio.internal.sys.Sys;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs requests: one exhaustive switch over {@link Request}, each case the worker body of the
+ * public method of the same name (as libuv pairs {@code uv_fs_read} with {@code uv__fs_read}).
+ * A syscall's {@code -errno} becomes an {@link ErrnoException} in {@link #check} and nowhere else.
+ */
+final class Ops implements Runner {
+    static final Ops INSTANCE = new Ops();
+
+    /** Cleared the first time statx reports ENOSYS; fstatat serves from then on. */
+    private static volatile boolean haveStatx = true;
+
+    private Ops() {}
+
+    @Override
+    public Object run(Object request, Worker w) throws Exception {
+        Request r = (Request) request;
+        try {
+            return exec(r, Scratch.of(w));
+        } finally {
+            r.release();
+        }
+    }
+
+    @Override
+    public void deliver(Task t) {
+        ((Req<?>) t.owner).deliver(t.result(), t.error());
+    }
+
+    static Object exec(Request request, Scratch s) throws Exception {
+        Sys sys = s.sys;
+        return switch (request) {
+            case Nop n -> null;
+            case Busy b -> {
+                TimeUnit.NANOSECONDS.sleep(b.nanos());
+                yield null;
+            }
+            case Open o -> {
+                MemorySegment p = cPath(o.path(), s.path1, "open");
+                long fd;
+                do {
+                    fd = sys.open(p, o.flags() | Sys.O_CLOEXEC, o.mode());
+                } while (fd == -Errno.EINTR);
+                yield new AioFile((int) check(fd, "open", o.path(), null));
+            }
+            case Close c -> {
+                int fd = c.file() != null ? c.file().markClosed() : c.fd();
+                if (c.file() == null || fd >= 0) {
+                    // Never retried on EINTR: on Linux the descriptor is gone either way.
+                    check(sys.close(fd), "close", null, null);
+                }
+                yield null;
+            }
+            case Read rd -> {
+                long n = transfer(rd.fd().fd(), rd.offset(), rd.buf(), true, s);
+                if (rd.bb() != null) {
+                    rd.bb().position(rd.bbPosition() + (int) n);
+                }
+                yield n;
+            }
+            case Write wr -> {
+                long n = transfer(wr.fd().fd(), wr.offset(), wr.buf(), false, s);
+                if (wr.bb() != null) {
+                    wr.bb().position(wr.bbPosition() + (int) n);
+                }
+                yield n;
+            }
+            case Sendfile sf -> sendfile(sf, s);
+            case Readahead ra -> {
+                long r = sys.readahead(ra.fd().fd(), ra.offset(), ra.length());
+                if (r == -Errno.ENOSYS) {
+                    emulateReadahead(ra, s);    // no readahead(2): read the range and drop it
+                    r = 0;
+                }
+                check(r, "readahead", null, null);
+                yield null;
+            }
+            case Request.Stat st -> stat(st.path(), st.follow(), s);
+            case Fstat fs -> fstat(fs.fd().fd(), s);
+            case Unlink u -> {
+                check(sys.unlink(cPath(u.path(), s.path1, "unlink")), "unlink", u.path(), null);
+                yield null;
+            }
+            case Rmdir rm -> {
+                check(sys.rmdir(cPath(rm.path(), s.path1, "rmdir")), "rmdir", rm.path(), null);
+                yield null;
+            }
+            case Symlink sl -> {
+                MemorySegment target = cPath(sl.target(), s.path1, "symlink");
+                MemorySegment link = cPath(sl.link(), s.path2, "symlink");
+                check(sys.symlink(target, link), "symlink", sl.link(), sl.target());
+                yield null;
+            }
+            case Readdir rd -> {
+                DirList l = readdir(rd.path(), rd.types(), s);
+                yield rd.types() ? l : l.names();
+            }
+            case Fsync f -> {
+                int fd = f.fd().fd();
+                long r;
+                String name = f.dataOnly() ? "fdatasync" : "fsync";
+                do {
+                    r = f.dataOnly() ? sys.fdatasync(fd) : sys.fsync(fd);
+                    if (r == -Errno.ENOSYS && f.dataOnly()) {
+                        r = sys.fsync(fd);    // no fdatasync here: fsync does more, never less
+                        name = "fsync";
+                    }
+                } while (r == -Errno.EINTR);
+                check(r, name, null, null);
+                yield null;
+            }
+            case ScandirGroup g -> throw new IllegalStateException("a group has no work of its own");
+        };
+    }
+
+    /** The one place an errno becomes an exception. */
+    static long check(long r, String syscall, NPath path, NPath other) throws ErrnoException {
+        if (r >= 0) {
+            return r;
+        }
+        int errno = (int) -r;
+        throw new ErrnoException(errno, Errno.name(errno), syscall,
+                path == null ? null : path.display(), other == null ? null : other.display(),
+                Errno.describe(errno));
+    }
+
+    /** {@code p} as a NUL-terminated string in {@code buf}; ENAMETOOLONG if it cannot fit. */
+    static MemorySegment cPath(NPath p, MemorySegment buf, String syscall) throws ErrnoException {
+        if (p.bytes().length >= Scratch.PATH_MAX) {
+            check(-Errno.ENAMETOOLONG, syscall, p, null);
+        }
+        return Names.cString(p.bytes(), buf);
+    }
+
+    /** pread/pwrite of the whole segment, through the bounce buffer for heap segments. */
+    private static long transfer(int fd, long offset, MemorySegment buf, boolean read, Scratch s) throws Exception {
+        Sys sys = s.sys;
+        String name = read ? "pread" : "pwrite";
+        long len = buf.byteSize();
+        try {
+            if (buf.isNative()) {
+                long r;
+                do {
+                    r = read ? sys.pread(fd, buf, len, offset) : sys.pwrite(fd, buf, len, offset);
+                } while (r == -Errno.EINTR);
+                return check(r, name, null, null);
+            }
+            long done = 0;
+            while (done < len) {
+                long chunk = Math.min(len - done, Scratch.BOUNCE_MAX);
+                MemorySegment b = s.bounce(chunk).asSlice(0, chunk);
+                if (!read) {
+                    MemorySegment.copy(buf, done, b, 0, chunk);
+                }
+                long r;
+                do {
+                    r = read ? sys.pread(fd, b, chunk, offset + done) : sys.pwrite(fd, b, chunk, offset + done);
+                } while (r == -Errno.EINTR);
+                if (r < 0 && done > 0) {
+                    break;    // report what was transferred; the error recurs on the next call
+                }
+                check(r, name, null, null);
+                if (read) {
+                    MemorySegment.copy(b, 0, buf, done, r);
+                }
+                done += r;
+                if (r < chunk) {
+                    break;
+                }
+            }
+            return done;
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("jaio: the buffer's arena was closed before the "
+                    + (read ? "read" : "write") + " ran; keep the arena open until the request completes", e);
+        }
+    }
+
+    private static long sendfile(Sendfile sf, Scratch s) throws Exception {
+        Sys sys = s.sys;
+        long done = 0;
+        while (done < sf.length()) {
+            long r;
+            do {
+                r = sys.sendfile(sf.out().fd(), sf.in().fd(), sf.inOffset() + done, sf.length() - done);
+            } while (r == -Errno.EINTR);
+            if (r == -Errno.EINVAL || r == -Errno.ENOSYS) {
+                if (done == 0 || r == -Errno.ENOSYS) {
+                    return done + emulateSendfile(sf, done, s);
+                }
+            }
+            if (r < 0 && done > 0) {
+                break;
+            }
+            check(r, "sendfile", null, null);
+            if (r == 0) {
+                break;
+            }
+            done += r;
+        }
+        return done;
+    }
+
+    /** pread from in, write(2) to out at its file position, as sendfile does. */
+    private static long emulateSendfile(Sendfile sf, long start, Scratch s) throws Exception {
+        Sys sys = s.sys;
+        long done = 0, total = sf.length() - start;
+        while (done < total) {
+            long chunk = Math.min(total - done, Scratch.BOUNCE_MAX);
+            MemorySegment b = s.bounce(chunk).asSlice(0, chunk);
+            long r;
+            do {
+                r = sys.pread(sf.in().fd(), b, chunk, sf.inOffset() + start + done);
+            } while (r == -Errno.EINTR);
+            if (r < 0 && done > 0) break;
+            check(r, "pread", null, null);
+            if (r == 0) break;
+            long off = 0;
+            while (off < r) {
+                long w;
+                do {
+                    w = sys.write(sf.out().fd(), b.asSlice(off, r - off), r - off);
+                } while (w == -Errno.EINTR);
+                if (w < 0 && done + off > 0) return done + off;
+                check(w, "write", null, null);
+                off += w;
+            }
+            done += r;
+        }
+        return done;
+    }
+
+    private static void emulateReadahead(Readahead ra, Scratch s) throws Exception {
+        long done = 0;
+        while (done < ra.length()) {
+            long chunk = Math.min(ra.length() - done, Scratch.BOUNCE_MAX);
+            long r = check(s.sys.pread(ra.fd().fd(), s.bounce(chunk), chunk, ra.offset() + done), "pread", null, null);
+            if (r == 0) break;
+            done += r;
+        }
+    }
+
+    static FileStat stat(NPath path, boolean follow, Scratch s) throws Exception {
+        MemorySegment p = cPath(path, s.path1, follow ? "stat" : "lstat");
+        int flags = follow ? 0 : Sys.AT_SYMLINK_NOFOLLOW;
+        if (haveStatx) {
+            int r = s.sys.statx(Sys.AT_FDCWD, p, flags, Stat.STATX_BASIC_STATS, s.stat);
+            if (r != -Errno.ENOSYS) {
+                check(r, "statx", path, null);
+                return fileStat(Stat.fromStatx(s.stat));
+            }
+            haveStatx = false;
+        }
+        check(s.sys.fstatat(Sys.AT_FDCWD, p, s.stat, flags), follow ? "stat" : "lstat", path, null);
+        return fileStat(Stat.fromStat(s.stat));
+    }
+
+    private static FileStat fstat(int fd, Scratch s) throws Exception {
+        if (haveStatx) {
+            MemorySegment empty = s.path1;
+            empty.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 0);
+            int r = s.sys.statx(fd, empty, Sys.AT_EMPTY_PATH, Stat.STATX_BASIC_STATS, s.stat);
+            if (r != -Errno.ENOSYS) {
+                check(r, "statx", null, null);
+                return fileStat(Stat.fromStatx(s.stat));
+            }
+            haveStatx = false;
+        }
+        check(s.sys.fstat(fd, s.stat), "fstat", null, null);
+        return fileStat(Stat.fromStat(s.stat));
+    }
+
+    static FileStat fileStat(Stat st) {
+        return new FileStat(st.dev(), st.ino(), st.mode(), st.nlink(), st.uid(), st.gid(), st.rdev(),
+                st.size(), st.blksize(), st.blocks(),
+                Instant.ofEpochSecond(st.atimeSec(), st.atimeNsec()),
+                Instant.ofEpochSecond(st.mtimeSec(), st.mtimeNsec()),
+                Instant.ofEpochSecond(st.ctimeSec(), st.ctimeNsec()));
+    }
+
+    /** The whole directory through getdents64, without "." and "..". */
+    static DirList readdir(NPath path, boolean types, Scratch s) throws Exception {
+        Sys sys = s.sys;
+        MemorySegment p = cPath(path, s.path1, "open");
+        int fd;
+        do {
+            fd = sys.open(p, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_CLOEXEC, 0);
+        } while (fd == -Errno.EINTR);
+        check(fd, "open", path, null);
+        List<String> names = new ArrayList<>();
+        var typeList = types ? new java.io.ByteArrayOutputStream() : null;
+        try {
+            for (;;) {
+                long n = check(sys.getdents64(fd, s.dirents, s.dirents.byteSize()), "getdents64", path, null);
+                if (n == 0) {
+                    break;
+                }
+                Dirents.forEach(s.dirents, n, (buf, off, len, type, ino) -> {
+                    names.add(Names.decode(buf, off, len));
+                    if (typeList != null) {
+                        typeList.write(type);
+                    }
+                });
+            }
+        } finally {
+            sys.close(fd);
+        }
+        return new DirList(names, types ? typeList.toByteArray() : null);
+    }
+}

@@ -1,0 +1,87 @@
+package io.jaio;
+
+import io.jaio.internal.engine.Engine;
+import io.jaio.internal.engine.Task;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * One submitted request: a {@link CompletableFuture} of its result with IO::AIO's request
+ * powers. It completes inside {@link Aio#pollCb()} (in whichever thread the delivery mode
+ * has call it), exceptionally with {@link ErrnoException} when the syscall fails.
+ *
+ * <ul>
+ * <li>{@link #cancel(boolean)} succeeds only while the request is still queued: its work never
+ *     runs, its callback never runs, and the future completes with
+ *     {@link java.util.concurrent.CancellationException}. Once a worker has started it (or for
+ *     a composite such as scandir), cancel returns false and the result is delivered as usual.</li>
+ * <li>{@link #priority()} is the priority it was submitted with, -4 (lowest) … 4 (highest);
+ *     choose it with {@link Aio#withPriority(int)}.</li>
+ * </ul>
+ *
+ * <p>Completing a Req from outside (complete, orTimeout, …) does not stop its work; jaio's
+ * own later completion is then ignored, and a file it opened is closed rather than leaked.
+ *
+ * @param <T> the result type
+ */
+public final class Req<T> extends CompletableFuture<T> {
+    private final Engine engine;
+    private final int priority;
+    private final BiConsumer<? super T, ? super Throwable> callback;
+    private Task task;    // set once, before the task is submitted
+
+    Req(Engine engine, int priority, BiConsumer<? super T, ? super Throwable> callback) {
+        this.engine = engine;
+        this.priority = priority;
+        this.callback = callback;
+    }
+
+    void task(Task t) {
+        this.task = t;
+    }
+
+    /** The priority this request was submitted with, -4 … 4. */
+    public int priority() {
+        return priority;
+    }
+
+    /**
+     * Cancels the request if no worker has started it.
+     *
+     * @param mayInterruptIfRunning ignored: a running syscall is never interrupted
+     * @return true if the request was queued and now never runs
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        Task t = task;
+        if (t == null) {
+            return false;
+        }
+        return engine.cancel(t, () -> cancelled(t));
+    }
+
+    /** Completes with CancellationException and lets go of pinned descriptors. */
+    void cancelled(Task t) {
+        ((Request) t.request).release();
+        super.cancel(false);
+    }
+
+    /** Called by pollCb: completes the future, then runs the callback on this thread. */
+    @SuppressWarnings("unchecked")
+    void deliver(Object result, Throwable error) {
+        boolean took = error != null ? completeExceptionally(error) : complete((T) result);
+        if (!took && result instanceof AioFile f) {
+            f.close();    // the future was completed from outside; nobody else can close this
+        }
+        if (callback != null) {
+            callback.accept((T) result, error);
+        }
+    }
+
+    @Override
+    public String toString() {
+        Task t = task;
+        return "Req[" + (t == null ? "?" : t.request) + ", pri=" + priority + ", " + super.toString() + "]";
+    }
+}

@@ -1,0 +1,203 @@
+package io.jaio;
+
+import io.jaio.Request.DirList;
+import io.jaio.Request.NPath;
+import io.jaio.internal.engine.Engine;
+import io.jaio.internal.engine.Task;
+import io.jaio.internal.sys.Names;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * IO::AIO's aio_scandir as a group of child requests: stat the directory, read it, stat it
+ * again. If nothing changed (and it was not modified this very second), nlink − 2 is the number
+ * of subdirectories, so stat'ing stops once that many are found, and nlink == 2 means none at
+ * all. Otherwise (the slow route) every entry is examined. Entries that look like directories
+ * come first; each is probed by stat'ing {@code entry/.} (which fails for anything that is not
+ * a directory or a link to one) with at most maxreq probes in flight, then lstat'ed to tell a
+ * real directory from a symlink to one.
+ *
+ * <p>Children run on workers and their continuations run there too, so a scan progresses
+ * whether or not anyone polls; only the group's own result goes through pollCb.
+ */
+final class Scandir {
+    /** Test hook: runs between readdir and the second stat, to change the directory there. */
+    static volatile Runnable afterReaddirHook;
+    /** Test hook: told which route each scan took (true = slow). */
+    static volatile java.util.function.Consumer<Boolean> routeHook;
+
+    private static final int DT_DIR = 4, DT_UNKNOWN = 0;
+
+    private final Engine engine;
+    private final Task group;
+    private final NPath dir;
+    private final int maxreq;
+
+    // Guarded by this: continuations run concurrently on different workers.
+    private long[] hash1;
+    private List<String> entries;
+    private int next;          // index of the next entry to probe
+    private int inFlight;      // probes (stat + lstat pairs) running
+    private long ndirs;        // directories still to find; -1 = unknown (slow route)
+    private boolean finished;
+    private final List<String> dirs = new ArrayList<>();
+    private final List<String> nondirs = new ArrayList<>();
+
+    private Scandir(Engine engine, Task group, NPath dir, int maxreq) {
+        this.engine = engine;
+        this.group = group;
+        this.dir = dir;
+        this.maxreq = maxreq;
+    }
+
+    static void start(Engine engine, Task group, NPath dir, int maxreq) {
+        new Scandir(engine, group, dir, maxreq).begin();
+    }
+
+    private void begin() {
+        engine.submitChild(new Request.Stat(dir, true), group.pri, (r, e) -> {
+            if (e != null) {
+                finish(null, e);
+                return;
+            }
+            hash1 = hash((FileStat) r);
+            engine.submitChild(new Request.Readdir(dir, true), group.pri, this::onReaddir);
+        });
+    }
+
+    private void onReaddir(Object r, Throwable e) {
+        if (e != null) {
+            finish(null, e);
+            return;
+        }
+        DirList list = (DirList) r;
+        Runnable hook = afterReaddirHook;
+        if (hook != null) {
+            hook.run();
+        }
+        engine.submitChild(new Request.Stat(dir, true), group.pri, (r2, e2) -> {
+            if (e2 != null) {
+                finish(null, e2);
+                return;
+            }
+            onSecondStat(list, (FileStat) r2);
+        });
+    }
+
+    private void onSecondStat(DirList list, FileStat st) {
+        long now = System.currentTimeMillis() / 1000;
+        boolean slow = !java.util.Arrays.equals(hash1, hash(st)) || st.mtime().getEpochSecond() == now;
+        var route = routeHook;
+        if (route != null) {
+            route.accept(slow);
+        }
+        synchronized (this) {
+            ndirs = slow ? -1 : st.nlink() - 2;
+            entries = likelyDirsFirst(list);
+            if (ndirs == 0) {
+                nondirs.addAll(entries);
+                next = entries.size();
+            }
+        }
+        feed();
+    }
+
+    /** dev, ino, nlink, size, mtime: what IO::AIO compares between the two stats. */
+    private static long[] hash(FileStat st) {
+        return new long[] {st.dev(), st.ino(), st.nlink(), st.size(),
+                st.mtime().getEpochSecond(), st.mtime().getNano()};
+    }
+
+    /** d_type DT_DIR first, then DT_UNKNOWN, then the rest (which cannot be directories). */
+    private static List<String> likelyDirsFirst(DirList l) {
+        List<String> out = new ArrayList<>(l.names().size());
+        for (int pass = 0; pass < 3; pass++) {
+            for (int i = 0; i < l.names().size(); i++) {
+                int t = l.types()[i] & 0xff;
+                int rank = t == DT_DIR ? 0 : t == DT_UNKNOWN ? 1 : 2;
+                if (rank == pass) {
+                    out.add(l.names().get(i));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Starts probes until maxreq are in flight or nothing is left; finishes when all are in. */
+    private void feed() {
+        List<String> launch = new ArrayList<>();
+        boolean done;
+        synchronized (this) {
+            while (inFlight < maxreq && next < entries.size() && ndirs != 0) {
+                launch.add(entries.get(next++));
+                inFlight++;
+            }
+            done = inFlight == 0 && (next >= entries.size() || ndirs == 0);
+            if (done && ndirs == 0 && next < entries.size()) {
+                nondirs.addAll(entries.subList(next, entries.size()));
+                next = entries.size();
+            }
+        }
+        for (String name : launch) {
+            probe(name);
+        }
+        if (done) {
+            List<String> d, nd;
+            synchronized (this) {
+                d = new ArrayList<>(dirs);
+                nd = new ArrayList<>(nondirs);
+            }
+            finish(new ScanResult(d, nd), null);
+        }
+    }
+
+    private void probe(String name) {
+        NPath dot = child(name + "/.");
+        engine.submitChild(new Request.Stat(dot, true), group.pri, (r, e) -> {
+            if (e != null) {
+                settle(name, false);
+                return;
+            }
+            engine.submitChild(new Request.Stat(child(name), false), group.pri,
+                    (r2, e2) -> settle(name, e2 == null && ((FileStat) r2).isDirectory()));
+        });
+    }
+
+    private void settle(String name, boolean isDir) {
+        synchronized (this) {
+            inFlight--;
+            if (isDir) {
+                dirs.add(name);
+                if (ndirs > 0 && --ndirs == 0) {
+                    // Every subdirectory is found: the rest are non-directories, unprobed.
+                    nondirs.addAll(entries.subList(next, entries.size()));
+                    next = entries.size();
+                }
+            } else {
+                nondirs.add(name);
+            }
+        }
+        feed();
+    }
+
+    private NPath child(String name) {
+        byte[] base = dir.bytes();
+        byte[] n = Names.encode(name);
+        byte[] b = new byte[base.length + 1 + n.length];
+        System.arraycopy(base, 0, b, 0, base.length);
+        b[base.length] = '/';
+        System.arraycopy(n, 0, b, base.length + 1, n.length);
+        return new NPath(dir.display() + "/" + name, b);
+    }
+
+    private void finish(ScanResult result, Throwable error) {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+        }
+        engine.finish(group, result, error);
+    }
+}

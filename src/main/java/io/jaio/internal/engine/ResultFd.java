@@ -1,0 +1,56 @@
+package io.jaio.internal.engine;
+
+import io.jaio.internal.sys.Errno;
+import io.jaio.internal.sys.Sys;
+
+/**
+ * The descriptor an event loop watches: readable (POLLIN) iff results wait for pollCb. An
+ * eventfd, or a pipe where eventfd is missing. {@link #signal} and {@link #reset} are called
+ * only under the engine's resLock, on the empty → non-empty and non-empty → empty transitions
+ * of the result queue, so the descriptor's state always equals "the queue is non-empty".
+ */
+final class ResultFd {
+    private final int readFd, writeFd;
+    private boolean closed;    // resLock: after close the numbers may belong to someone else
+
+    ResultFd(Sys sys) {
+        int fd = sys.eventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK);
+        if (fd >= 0) {
+            readFd = writeFd = fd;
+        } else {
+            int r = sys.pipe2(Sys.O_CLOEXEC | Sys.O_NONBLOCK);
+            if (r < 0) {
+                throw new IllegalStateException("jaio: cannot create the result descriptor: eventfd: "
+                        + Errno.name(-fd) + ", pipe2: " + Errno.name(-r));
+            }
+            readFd = sys.pipeReadFd();
+            writeFd = sys.pipeWriteFd();
+        }
+    }
+
+    int fd() {
+        return readFd;
+    }
+
+    void signal(Sys sys) {
+        if (closed) return;
+        sys.writeLong(writeFd, 1);
+    }
+
+    /** Drains the descriptor; non-blocking, so an already-empty descriptor is fine. */
+    void reset(Sys sys) {
+        if (closed) return;
+        while (sys.readLong(readFd) >= 0 && readFd != writeFd) {
+            // a pipe may hold more than one token; an eventfd is reset by one read
+        }
+    }
+
+    void close(Sys sys) {
+        if (closed) return;
+        closed = true;
+        sys.close(readFd);
+        if (writeFd != readFd) {
+            sys.close(writeFd);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.jaio.internal.engine;
+
+import java.lang.foreign.Arena;
+
+/**
+ * What a worker thread owns while it lives: a confined arena, closed when the thread exits,
+ * and one slot for the runner's per-worker scratch (syscall capture memory, stat and dirent
+ * buffers), created lazily from that arena. Only the worker's own thread touches either.
+ */
+public final class Worker {
+    private final Arena arena = Arena.ofConfined();
+    private Object local;
+
+    Worker() {}
+
+    public Arena arena() {
+        return arena;
+    }
+
+    /** The runner's scratch for this worker, or null before the runner sets it. */
+    public Object local() {
+        return local;
+    }
+
+    public void local(Object o) {
+        local = o;
+    }
+
+    void close() {
+        arena.close();
+    }
+}

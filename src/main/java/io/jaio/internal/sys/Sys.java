@@ -1,0 +1,334 @@
+package io.jaio.internal.sys;
+
+import io.jaio.internal.bindings.LibC;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * One method per syscall, named after it. Every method returns {@code >= 0} on success or
+ * {@code -errno} on failure (the kernel's own convention) and never throws for an errno.
+ *
+ * <p>A {@code Sys} belongs to one thread: errno is captured by
+ * {@link Linker.Option#captureCallState} into {@link #errnoSegment}, and small out-parameters
+ * (offsets for sendfile and copy_file_range, pollfd, the pipe pair) live in {@link #scratch};
+ * both are allocated once from the owner's arena, so no call allocates. Path arguments are
+ * NUL-terminated native strings; {@link Names} makes them.
+ *
+ * <p>Downcall handles are the generated bindings' addresses and descriptors, linked again here
+ * with errno capture; the bindings themselves are never edited.
+ */
+public final class Sys {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    static {
+        NativeAccess.check();
+    }
+
+    public static final int POLLIN = LibC.POLLIN();
+    public static final int O_CLOEXEC = LibC.O_CLOEXEC();
+    public static final int O_NONBLOCK = LibC.O_NONBLOCK();
+    public static final int O_RDONLY = LibC.O_RDONLY();
+    public static final int O_DIRECTORY = LibC.O_DIRECTORY();
+    public static final int EFD_CLOEXEC = LibC.EFD_CLOEXEC();
+    public static final int EFD_NONBLOCK = LibC.EFD_NONBLOCK();
+    public static final int AT_FDCWD = LibC.AT_FDCWD();
+    public static final int AT_SYMLINK_NOFOLLOW = LibC.AT_SYMLINK_NOFOLLOW();
+    public static final int AT_EMPTY_PATH = LibC.AT_EMPTY_PATH();
+
+    private static MethodHandle link(MemorySegment address, FunctionDescriptor d) {
+        return LINKER.downcallHandle(address, d, CAPTURE_ERRNO);
+    }
+
+    private static final FunctionDescriptor OPEN_DESC =
+            FunctionDescriptor.of(LibC.C_INT, LibC.C_POINTER, LibC.C_INT, LibC.C_INT);
+    private static final FunctionDescriptor OPENAT_DESC =
+            FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_POINTER, LibC.C_INT, LibC.C_INT);
+    // open and openat are variadic (the mode); linked once with the mode as the first variadic int.
+    private static final MethodHandle OPEN = LINKER.downcallHandle(LibC.open.address(), OPEN_DESC,
+            Linker.Option.firstVariadicArg(2), CAPTURE_ERRNO);
+    private static final MethodHandle OPENAT = LINKER.downcallHandle(LibC.openat.address(), OPENAT_DESC,
+            Linker.Option.firstVariadicArg(3), CAPTURE_ERRNO);
+    private static final MethodHandle CLOSE = link(LibC.close$address(), LibC.close$descriptor());
+    private static final MethodHandle READ = link(LibC.read$address(), LibC.read$descriptor());
+    private static final MethodHandle WRITE = link(LibC.write$address(), LibC.write$descriptor());
+    private static final MethodHandle PREAD = link(LibC.pread$address(), LibC.pread$descriptor());
+    private static final MethodHandle PWRITE = link(LibC.pwrite$address(), LibC.pwrite$descriptor());
+    private static final MethodHandle SENDFILE = link(LibC.sendfile$address(), LibC.sendfile$descriptor());
+    private static final MethodHandle READAHEAD = link(LibC.readahead$address(), LibC.readahead$descriptor());
+    private static final MethodHandle FSTATAT = link(LibC.fstatat$address(), LibC.fstatat$descriptor());
+    private static final MethodHandle FSTAT = link(LibC.fstat$address(), LibC.fstat$descriptor());
+    private static final MethodHandle STATX = link(LibC.statx$address(), LibC.statx$descriptor());
+    private static final MethodHandle GETDENTS64 = link(LibC.getdents64$address(), LibC.getdents64$descriptor());
+    private static final MethodHandle UNLINK = link(LibC.unlink$address(), LibC.unlink$descriptor());
+    private static final MethodHandle UNLINKAT = link(LibC.unlinkat$address(), LibC.unlinkat$descriptor());
+    private static final MethodHandle RMDIR = link(LibC.rmdir$address(), LibC.rmdir$descriptor());
+    private static final MethodHandle SYMLINK = link(LibC.symlink$address(), LibC.symlink$descriptor());
+    private static final MethodHandle SYMLINKAT = link(LibC.symlinkat$address(), LibC.symlinkat$descriptor());
+    private static final MethodHandle MKDIRAT = link(LibC.mkdirat$address(), LibC.mkdirat$descriptor());
+    private static final MethodHandle RENAMEAT = link(LibC.renameat$address(), LibC.renameat$descriptor());
+    private static final MethodHandle LINKAT = link(LibC.linkat$address(), LibC.linkat$descriptor());
+    private static final MethodHandle READLINKAT = link(LibC.readlinkat$address(), LibC.readlinkat$descriptor());
+    private static final MethodHandle FSYNC = link(LibC.fsync$address(), LibC.fsync$descriptor());
+    private static final MethodHandle FDATASYNC = link(LibC.fdatasync$address(), LibC.fdatasync$descriptor());
+    private static final MethodHandle FTRUNCATE = link(LibC.ftruncate$address(), LibC.ftruncate$descriptor());
+    private static final MethodHandle FALLOCATE = link(LibC.fallocate$address(), LibC.fallocate$descriptor());
+    private static final MethodHandle SYNC_FILE_RANGE = link(LibC.sync_file_range$address(), LibC.sync_file_range$descriptor());
+    private static final MethodHandle COPY_FILE_RANGE = link(LibC.copy_file_range$address(), LibC.copy_file_range$descriptor());
+    private static final MethodHandle UTIMENSAT = link(LibC.utimensat$address(), LibC.utimensat$descriptor());
+    private static final MethodHandle FCHMODAT = link(LibC.fchmodat$address(), LibC.fchmodat$descriptor());
+    private static final MethodHandle FCHOWNAT = link(LibC.fchownat$address(), LibC.fchownat$descriptor());
+    private static final MethodHandle FSTATVFS = link(LibC.fstatvfs$address(), LibC.fstatvfs$descriptor());
+    private static final MethodHandle EVENTFD = link(LibC.eventfd$address(), LibC.eventfd$descriptor());
+    private static final MethodHandle PIPE2 = link(LibC.pipe2$address(), LibC.pipe2$descriptor());
+    private static final MethodHandle POLL = link(LibC.poll$address(), LibC.poll$descriptor());
+
+    /** Size of the per-thread scratch: two off_t out-parameters, one pollfd, one int[2]. */
+    private static final long SCRATCH_SIZE = 32;
+    private static final long OFF_IN = 0, OFF_OUT = 8, POLLFD = 16, PIPE_FDS = 24;
+
+    private static final ThreadLocal<Sys> CURRENT = ThreadLocal.withInitial(() -> new Sys(Arena.ofAuto()));
+
+    /** errno capture for this thread's calls. */
+    private final MemorySegment errnoSegment;
+    /** Out-parameters for this thread's calls; see SCRATCH_SIZE. */
+    private final MemorySegment scratch;
+
+    /**
+     * A Sys whose capture memory comes from {@code arena}; the arena must outlive every call,
+     * and only one thread at a time may use the instance.
+     */
+    public Sys(Arena arena) {
+        this.errnoSegment = arena.allocate(CAPTURE);
+        this.scratch = arena.allocate(SCRATCH_SIZE, 8);
+    }
+
+    /** The calling thread's own instance, for threads that are not jaio workers. */
+    public static Sys current() {
+        return CURRENT.get();
+    }
+
+    private int ret(int r) {
+        return r == -1 ? -(int) ERRNO.get(errnoSegment, 0L) : r;
+    }
+
+    private long ret(long r) {
+        return r == -1 ? -(int) ERRNO.get(errnoSegment, 0L) : r;
+    }
+
+    private static AssertionError fail(Throwable t) {
+        if (t instanceof RuntimeException re) throw re;
+        if (t instanceof Error e) throw e;
+        return new AssertionError("downcall failed", t);
+    }
+
+    public int open(MemorySegment path, int flags, int mode) {
+        try { return ret((int) OPEN.invokeExact(errnoSegment, path, flags, mode)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int openat(int dirfd, MemorySegment path, int flags, int mode) {
+        try { return ret((int) OPENAT.invokeExact(errnoSegment, dirfd, path, flags, mode)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int close(int fd) {
+        try { return ret((int) CLOSE.invokeExact(errnoSegment, fd)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public long read(int fd, MemorySegment buf, long count) {
+        try { return ret((long) READ.invokeExact(errnoSegment, fd, buf, count)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public long write(int fd, MemorySegment buf, long count) {
+        try { return ret((long) WRITE.invokeExact(errnoSegment, fd, buf, count)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public long pread(int fd, MemorySegment buf, long count, long offset) {
+        try { return ret((long) PREAD.invokeExact(errnoSegment, fd, buf, count, offset)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public long pwrite(int fd, MemorySegment buf, long count, long offset) {
+        try { return ret((long) PWRITE.invokeExact(errnoSegment, fd, buf, count, offset)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /**
+     * sendfile(2) from {@code inFd} at {@code inOffset}; a negative offset passes NULL, so the
+     * kernel reads at, and advances, the in descriptor's file position.
+     */
+    public long sendfile(int outFd, int inFd, long inOffset, long count) {
+        MemorySegment off = MemorySegment.NULL;
+        if (inOffset >= 0) {
+            off = scratch.asSlice(OFF_IN, 8);
+            off.set(JAVA_LONG, 0, inOffset);
+        }
+        try { return ret((long) SENDFILE.invokeExact(errnoSegment, outFd, inFd, off, count)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public long readahead(int fd, long offset, long count) {
+        try { return ret((long) READAHEAD.invokeExact(errnoSegment, fd, offset, count)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** {@code buf} holds a {@code struct stat}; see {@link Stat#STAT_SIZE}. */
+    public int fstatat(int dirfd, MemorySegment path, MemorySegment buf, int flags) {
+        try { return ret((int) FSTATAT.invokeExact(errnoSegment, dirfd, path, buf, flags)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int fstat(int fd, MemorySegment buf) {
+        try { return ret((int) FSTAT.invokeExact(errnoSegment, fd, buf)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** {@code buf} holds a {@code struct statx}; see {@link Stat#STATX_SIZE}. */
+    public int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment buf) {
+        try { return ret((int) STATX.invokeExact(errnoSegment, dirfd, path, flags, mask, buf)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** Fills {@code buf} with {@code struct linux_dirent64} records; see {@link Dirents}. */
+    public long getdents64(int fd, MemorySegment buf, long count) {
+        try { return ret((long) GETDENTS64.invokeExact(errnoSegment, fd, buf, count)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int unlink(MemorySegment path) {
+        try { return ret((int) UNLINK.invokeExact(errnoSegment, path)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int unlinkat(int dirfd, MemorySegment path, int flags) {
+        try { return ret((int) UNLINKAT.invokeExact(errnoSegment, dirfd, path, flags)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int rmdir(MemorySegment path) {
+        try { return ret((int) RMDIR.invokeExact(errnoSegment, path)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int symlink(MemorySegment target, MemorySegment linkPath) {
+        try { return ret((int) SYMLINK.invokeExact(errnoSegment, target, linkPath)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int symlinkat(MemorySegment target, int newDirfd, MemorySegment linkPath) {
+        try { return ret((int) SYMLINKAT.invokeExact(errnoSegment, target, newDirfd, linkPath)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int mkdirat(int dirfd, MemorySegment path, int mode) {
+        try { return ret((int) MKDIRAT.invokeExact(errnoSegment, dirfd, path, mode)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int renameat(int oldDirfd, MemorySegment oldPath, int newDirfd, MemorySegment newPath) {
+        try { return ret((int) RENAMEAT.invokeExact(errnoSegment, oldDirfd, oldPath, newDirfd, newPath)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int linkat(int oldDirfd, MemorySegment oldPath, int newDirfd, MemorySegment newPath, int flags) {
+        try { return ret((int) LINKAT.invokeExact(errnoSegment, oldDirfd, oldPath, newDirfd, newPath, flags)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** Returns the length written to {@code buf} (not NUL-terminated), or -errno. */
+    public long readlinkat(int dirfd, MemorySegment path, MemorySegment buf, long size) {
+        try { return ret((long) READLINKAT.invokeExact(errnoSegment, dirfd, path, buf, size)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int fsync(int fd) {
+        try { return ret((int) FSYNC.invokeExact(errnoSegment, fd)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int fdatasync(int fd) {
+        try { return ret((int) FDATASYNC.invokeExact(errnoSegment, fd)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int ftruncate(int fd, long length) {
+        try { return ret((int) FTRUNCATE.invokeExact(errnoSegment, fd, length)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int fallocate(int fd, int mode, long offset, long length) {
+        try { return ret((int) FALLOCATE.invokeExact(errnoSegment, fd, mode, offset, length)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int sync_file_range(int fd, long offset, long count, int flags) {
+        try { return ret((int) SYNC_FILE_RANGE.invokeExact(errnoSegment, fd, offset, count, flags)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** copy_file_range(2) between explicit offsets; neither descriptor's position moves. */
+    public long copy_file_range(int inFd, long inOffset, int outFd, long outOffset, long count, int flags) {
+        MemorySegment in = scratch.asSlice(OFF_IN, 8), out = scratch.asSlice(OFF_OUT, 8);
+        in.set(JAVA_LONG, 0, inOffset);
+        out.set(JAVA_LONG, 0, outOffset);
+        try { return ret((long) COPY_FILE_RANGE.invokeExact(errnoSegment, inFd, in, outFd, out, count, flags)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** {@code times} is NULL (now) or two {@code struct timespec}. */
+    public int utimensat(int dirfd, MemorySegment path, MemorySegment times, int flags) {
+        try { return ret((int) UTIMENSAT.invokeExact(errnoSegment, dirfd, path, times, flags)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int fchmodat(int dirfd, MemorySegment path, int mode, int flags) {
+        try { return ret((int) FCHMODAT.invokeExact(errnoSegment, dirfd, path, mode, flags)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int fchownat(int dirfd, MemorySegment path, int uid, int gid, int flags) {
+        try { return ret((int) FCHOWNAT.invokeExact(errnoSegment, dirfd, path, uid, gid, flags)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** {@code buf} holds a {@code struct statvfs}. */
+    public int fstatvfs(int fd, MemorySegment buf) {
+        try { return ret((int) FSTATVFS.invokeExact(errnoSegment, fd, buf)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int eventfd(int initval, int flags) {
+        try { return ret((int) EVENTFD.invokeExact(errnoSegment, initval, flags)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /**
+     * pipe2(2). On success returns 0 and the pair is read with {@link #pipeReadFd()} and
+     * {@link #pipeWriteFd()} before the next call on this instance.
+     */
+    public int pipe2(int flags) {
+        MemorySegment fds = scratch.asSlice(PIPE_FDS, 8);
+        try { return ret((int) PIPE2.invokeExact(errnoSegment, fds, flags)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int pipeReadFd() {
+        return scratch.get(JAVA_INT, PIPE_FDS);
+    }
+
+    public int pipeWriteFd() {
+        return scratch.get(JAVA_INT, PIPE_FDS + 4);
+    }
+
+    /** poll(2) over an array of {@code struct pollfd}. */
+    public int poll(MemorySegment fds, long nfds, int timeoutMillis) {
+        try { return ret((int) POLL.invokeExact(errnoSegment, fds, nfds, timeoutMillis)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** poll(2) on one descriptor: returns its revents (0 on timeout) or -errno. */
+    public int poll(int fd, int events, int timeoutMillis) {
+        MemorySegment p = scratch.asSlice(POLLFD, 8);
+        p.set(JAVA_INT, 0, fd);
+        p.set(JAVA_SHORT, 4, (short) events);
+        p.set(JAVA_SHORT, 6, (short) 0);
+        int r = poll(p, 1, timeoutMillis);
+        return r <= 0 ? r : p.get(JAVA_SHORT, 6) & 0xffff;
+    }
+
+    /** Reads the eventfd counter or pipe byte(s) that signal readiness; see {@code eventfd(2)}. */
+    public long readLong(int fd) {
+        MemorySegment b = scratch.asSlice(OFF_IN, 8);
+        return read(fd, b, 8) < 0 ? -1 : b.get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+    }
+
+    /** Writes the 8-byte value an eventfd expects (a pipe takes the same 8 bytes as a token). */
+    public long writeLong(int fd, long value) {
+        MemorySegment b = scratch.asSlice(OFF_OUT, 8);
+        b.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, value);
+        return write(fd, b, 8);
+    }
+}

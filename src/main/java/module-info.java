@@ -1,0 +1,7 @@
+/**
+ * jaio: asynchronous file I/O on {@code java.lang.foreign}. Only {@link io.jaio} is API; the
+ * engine, the syscall layer and the generated bindings are internal.
+ */
+module io.jaio {
+    exports io.jaio;
+}
