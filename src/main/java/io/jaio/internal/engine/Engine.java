@@ -57,6 +57,12 @@ public final class Engine {
     private final ResultFd resultFd;
 
     private final ReentrantLock pollLock = new ReentrantLock();
+    /**
+     * pollLock: deliveries in progress on the thread holding pollLock (more than one when a
+     * callback calls pollCb). Their requests still count in nreqs until they return, so a
+     * flush or close from inside a callback waits for nreqs to fall to this, not to 0.
+     */
+    private int delivering;
     private volatile int maxPollReqs;                            // 0 = no limit
     private volatile long maxPollTimeNanos;                      // 0 = no limit
 
@@ -360,10 +366,13 @@ public final class Engine {
                 if (t == null) {
                     break;
                 }
+                delivering++;
                 try {
                     runner.deliver(t);
                 } catch (Throwable e) {
                     errorHandler.accept(e);
+                } finally {
+                    delivering--;
                 }
                 requestDone();
                 n++;
@@ -394,7 +403,7 @@ public final class Engine {
     /** IO::AIO's poll_wait: blocks until a result waits or nothing is outstanding. */
     public void pollWait() {
         Sys sys = Sys.current();
-        while (nreqs.get() > 0 && npending() == 0) {
+        while (nreqs.get() > ownDeliveries() && npending() == 0) {
             int r = sys.poll(resultFd.fd(), Sys.POLLIN, 100);
             if (r > 0) {
                 return;
@@ -411,13 +420,18 @@ public final class Engine {
     /** Returns once nreqs is 0, handling results itself where nobody else would. */
     public void flush() {
         if (mode == Mode.MANUAL || pollLock.isHeldByCurrentThread()) {
-            while (nreqs.get() > 0) {
+            while (nreqs.get() > ownDeliveries()) {
                 pollWait();
                 pollCb();
             }
             return;
         }
         awaitDrained();
+    }
+
+    /** Requests whose callbacks this thread is running now (0 outside pollCb). */
+    private int ownDeliveries() {
+        return pollLock.isHeldByCurrentThread() ? delivering : 0;
     }
 
     private void awaitDrained() {
