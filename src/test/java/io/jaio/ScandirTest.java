@@ -159,7 +159,9 @@ class ScandirTest {
         aio = Modes.create(kind, mode);
         Path root = tree();
         Req<ScanResult> r = aio.scandir(root, 2);
-        assertThat(aio.nreqs()).isGreaterThanOrEqualTo(1);
+        if (mode == Mode.MANUAL) {
+            assertThat(aio.nreqs()).as("counted until pollCb hands it over").isEqualTo(1);
+        }
         assertThat(r.cancel(false)).as("a group cannot be cancelled").isFalse();
         aio.flush();
         assertThat(r.join().dirs()).hasSize(8);
