@@ -131,6 +131,7 @@ public final class Aio implements AutoCloseable {
         /** Creates the engine (its result descriptor now, its threads on demand). */
         public Aio build() {
             NativeAccess.check();
+            Ops.preload();
             int wanted = maxParallel >= 0 ? Math.min(minParallel, maxParallel) : minParallel;
             Engine.Mode mode = switch (delivery) {
                 case Delivery.Manual m -> Engine.Mode.MANUAL;

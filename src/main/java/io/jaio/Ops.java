@@ -29,6 +29,33 @@ final class Ops implements Runner {
 
     private Ops() {}
 
+    /**
+     * Loads and links, before any request runs, every class a request may need on its way to
+     * completion. Under EMFILE the JVM cannot open a class file, so a class first touched on an
+     * error path would turn an ErrnoException into a NoClassDefFoundError.
+     */
+    static void preload() {
+        for (Class<?> c : Request.class.getPermittedSubclasses()) {
+            init(c);
+        }
+        for (Class<?> c : new Class<?>[] {Request.NPath.class, Request.Fd.class, Request.DirList.class,
+                ErrnoException.class, FileStat.class, ScanResult.class, AioFile.class, Scratch.class,
+                Scandir.class, Stat.class, Dirents.class, Names.class, Instant.class}) {
+            init(c);
+        }
+        Errno.name(Errno.EMFILE);    // links strerrorname_np and strerrordesc_np
+        Errno.describe(Errno.EMFILE);
+        new ErrnoException(Errno.EMFILE, "EMFILE", "open", "/", null, "preload").getMessage();
+    }
+
+    private static void init(Class<?> c) {
+        try {
+            Class.forName(c.getName(), true, c.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Override
     public Object run(Object request, Worker w) throws Exception {
         Request r = (Request) request;

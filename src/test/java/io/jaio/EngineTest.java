@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The engine's guarantees: delivery, counts, priorities, cancel, limits, errors, close. */
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheck.class)
 class EngineTest {
     @TempDir
     Path dir;

@@ -16,7 +16,11 @@ class NativeAccessTest {
         Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "io.jaio.examples.Synopsis"))
                 .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        p.getOutputStream().close();
+        String out;
+        try (var in = p.getInputStream()) {
+            out = new String(in.readAllBytes());
+        }
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isNotZero();
         assertThat(out).contains("jaio needs native access: run java with --enable-native-access=ALL-UNNAMED")

@@ -30,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Each of the seed's requests on real files, in every delivery mode and thread kind. */
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheck.class)
 class RequestsTest {
     @TempDir
     Path dir;

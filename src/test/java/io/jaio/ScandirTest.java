@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** scandir's answer is exact on every kind of entry, by the fast route and the slow one. */
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheck.class)
 class ScandirTest {
     @TempDir
     Path dir;

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The README's SYNOPSIS is the code in {@link Synopsis}, and that code works. */
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheck.class)
 class SynopsisTest {
     @TempDir
     Path dir;
