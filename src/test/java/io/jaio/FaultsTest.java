@@ -57,6 +57,32 @@ class FaultsTest {
     }
 
     @Test
+    void signalsDeliveredWhileWorkersAreInSyscallsLoseNothing() throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                SignalChild.class.getName(), dir.resolve("f").toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out;
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            assertThat(in.readLine()).isEqualTo("ready");
+            int sent = 0;
+            while (p.isAlive() && sent < 300) {
+                // SIGHUP to the whole process: some land on workers inside pread/statx/nanosleep,
+                // some on the dispatcher inside poll(2), which returns EINTR and must retry.
+                new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
+                sent++;
+            }
+            out = in.lines().collect(java.util.stream.Collectors.joining("\n"));
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("failures=0");
+        int signals = Integer.parseInt(out.replaceAll("(?s).*signals=(\\d+).*", "$1"));
+        assertThat(signals).as(out).isGreaterThan(10);
+    }
+
+    @Test
     void closeRacingTenThousandSubmissionsFromEightThreadsLeavesNothingHanging() throws Exception {
         for (boolean cancel : new boolean[] {false, true}) {
             Aio aio = Aio.builder().maxParallel(2).build();
