@@ -4,4 +4,7 @@
  */
 module io.jaio {
     exports io.jaio;
+
+    // The command line (io.jaio.cli, not exported) is the only user; the library runs without it.
+    requires static info.picocli;
 }

@@ -329,10 +329,7 @@ public final class Aio implements AutoCloseable {
 
     /** {@link #open(Path, int, int)} with a callback. */
     public Req<AioFile> open(Path path, int flags, int mode, BiConsumer<? super AioFile, ? super Throwable> cb) {
-        if (mode < 0 || mode > 07777) {
-            throw new IllegalArgumentException("mode must be in 0..07777, was 0" + Integer.toOctalString(mode));
-        }
-        return submit(new Request.Open(path(path, "path"), flags, mode), cb);
+        return submit(new Request.Open(path(path, "path"), flags, checkMode(mode)), cb);
     }
 
     /**
@@ -585,6 +582,47 @@ public final class Aio implements AutoCloseable {
     /** {@link #unlink(Path)} with a callback. */
     public Req<Void> unlink(Path path, BiConsumer<? super Void, ? super Throwable> cb) {
         return submit(new Request.Unlink(path(path, "path")), cb);
+    }
+
+    /** mkdir(2) with permission bits {@code mode} (less the umask). */
+    public Req<Void> mkdir(Path path, int mode) {
+        return mkdir(path, mode, null);
+    }
+
+    /** {@link #mkdir(Path, int)} with a callback. */
+    public Req<Void> mkdir(Path path, int mode, BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Mkdir(path(path, "path"), checkMode(mode)), cb);
+    }
+
+    /** chmod(2) (fchmodat), following symlinks. */
+    public Req<Void> chmod(Path path, int mode) {
+        return chmod(path, mode, null);
+    }
+
+    /** {@link #chmod(Path, int)} with a callback. */
+    public Req<Void> chmod(Path path, int mode, BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Chmod(path(path, "path"), checkMode(mode)), cb);
+    }
+
+    /**
+     * utimensat(2): sets access and modification times to the nanosecond, following symlinks; a
+     * null time is left as it is.
+     */
+    public Req<Void> utime(Path path, java.time.Instant atime, java.time.Instant mtime) {
+        return utime(path, atime, mtime, null);
+    }
+
+    /** {@link #utime(Path, java.time.Instant, java.time.Instant)} with a callback. */
+    public Req<Void> utime(Path path, java.time.Instant atime, java.time.Instant mtime,
+                           BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Utime(path(path, "path"), atime, mtime), cb);
+    }
+
+    private static int checkMode(int mode) {
+        if (mode < 0 || mode > 07777) {
+            throw new IllegalArgumentException("mode must be in 0..07777, was 0" + Integer.toOctalString(mode));
+        }
+        return mode;
     }
 
     /** rmdir(2). */

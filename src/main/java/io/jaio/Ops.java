@@ -125,6 +125,21 @@ final class Ops implements Runner {
                 check(sys.unlink(cPath(u.path(), s.path1, "unlink")), "unlink", u.path(), null);
                 yield null;
             }
+            case Mkdir mk -> {
+                check(sys.mkdirat(Sys.AT_FDCWD, cPath(mk.path(), s.path1, "mkdir"), mk.mode()), "mkdir", mk.path(), null);
+                yield null;
+            }
+            case Chmod ch -> {
+                check(sys.fchmodat(Sys.AT_FDCWD, cPath(ch.path(), s.path1, "chmod"), ch.mode(), 0), "chmod", ch.path(), null);
+                yield null;
+            }
+            case Utime ut -> {
+                setTimespec(s.times, 0, ut.atime());
+                setTimespec(s.times, 16, ut.mtime());
+                check(sys.utimensat(Sys.AT_FDCWD, cPath(ut.path(), s.path1, "utimensat"), s.times, 0),
+                        "utimensat", ut.path(), null);
+                yield null;
+            }
             case Rmdir rm -> {
                 check(sys.rmdir(cPath(rm.path(), s.path1, "rmdir")), "rmdir", rm.path(), null);
                 yield null;
@@ -155,6 +170,12 @@ final class Ops implements Runner {
             }
             case ScandirGroup g -> throw new IllegalStateException("a group has no work of its own");
         };
+    }
+
+    /** A {@code struct timespec} at {@code off}: the instant, or UTIME_OMIT for null. */
+    private static void setTimespec(MemorySegment times, long off, Instant t) {
+        times.set(java.lang.foreign.ValueLayout.JAVA_LONG, off, t == null ? 0 : t.getEpochSecond());
+        times.set(java.lang.foreign.ValueLayout.JAVA_LONG, off + 8, t == null ? Sys.UTIME_OMIT : t.getNano());
     }
 
     /** The one place an errno becomes an exception. */

@@ -61,6 +61,13 @@ sealed interface Request {
 
     record Unlink(NPath path) implements Request {}
 
+    record Mkdir(NPath path, int mode) implements Request {}
+
+    record Chmod(NPath path, int mode) implements Request {}
+
+    /** utimensat with nanosecond times; null leaves that time as it is (UTIME_OMIT). */
+    record Utime(NPath path, java.time.Instant atime, java.time.Instant mtime) implements Request {}
+
     record Rmdir(NPath path) implements Request {}
 
     record Symlink(NPath target, NPath link) implements Request {}

@@ -23,6 +23,8 @@ final class Scratch {
     final MemorySegment stat;
     final MemorySegment path1, path2;
     final MemorySegment dirents;
+    /** Two {@code struct timespec} for utimensat. */
+    final MemorySegment times;
     private final Arena arena;
     private MemorySegment bounce;
 
@@ -33,6 +35,7 @@ final class Scratch {
         this.path1 = arena.allocate(PATH_MAX);
         this.path2 = arena.allocate(PATH_MAX);
         this.dirents = arena.allocate(DIRENT_BUF, 8);
+        this.times = arena.allocate(32, 8);
     }
 
     static Scratch of(Worker w) {

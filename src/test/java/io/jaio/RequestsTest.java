@@ -332,6 +332,29 @@ class RequestsTest {
 
     @ParameterizedTest
     @MethodSource("io.jaio.Modes#all")
+    void mkdirChmodUtime(ThreadKind kind, Mode mode) throws Exception {
+        aio = Modes.create(kind, mode);
+        Path d = dir.resolve("d");
+        assertThat(get(aio, aio.mkdir(d, 0750))).isNull();
+        assertThat(Files.isDirectory(d)).isTrue();
+        errno(failure(aio, aio.mkdir(d, 0750)), "EEXIST");
+        errno(failure(aio, aio.mkdir(dir.resolve("x/y"), 0750)), "ENOENT");
+        Path f = Files.writeString(dir.resolve("f"), "x");
+        assertThat(get(aio, aio.chmod(f, 0604))).isNull();
+        assertThat(Files.getAttribute(f, "unix:mode")).isEqualTo(0100604);
+        errno(failure(aio, aio.chmod(dir.resolve("none"), 0600)), "ENOENT");
+        Instant mtime = Instant.parse("2003-04-05T06:07:08.123456789Z");
+        Instant before = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class).lastAccessTime().toInstant();
+        assertThat(get(aio, aio.utime(f, null, mtime))).isNull();
+        assertThat(Files.getLastModifiedTime(f).toInstant()).isEqualTo(mtime);
+        assertThat(Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class).lastAccessTime().toInstant())
+                .as("a null time is left alone").isEqualTo(before);
+        errno(failure(aio, aio.utime(dir.resolve("none"), mtime, mtime)), "ENOENT");
+        assertThatThrownBy(() -> aio.mkdir(d, 070000)).hasMessageContaining("mode");
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.jaio.Modes#all")
     void relativePathsAreMadeAbsoluteAtSubmission(ThreadKind kind, Mode mode) throws Exception {
         aio = Modes.create(kind, mode);
         Path rel = Path.of("pom.xml");

@@ -26,6 +26,9 @@ import java.util.function.Consumer;
  * The engine never holds two of them at once except pollLock → resLock and pollLock → reqLock.
  */
 public final class Engine {
+    /** Checks of the result count pollWait makes before it blocks in poll(2). */
+    private static final int SPIN_CHECKS = 2000;
+
     /** How results reach their owners. */
     public enum Mode { MANUAL, AUTO, EXECUTOR }
 
@@ -54,6 +57,10 @@ public final class Engine {
 
     private final ReentrantLock resLock = new ReentrantLock();
     private final TaskQueue resQueue = new TaskQueue();          // resLock
+    /** resQueue.size(), readable without resLock (written under it); for cheap polling. */
+    private volatile int pending;
+    /** pollLock: the batch an outermost pollCb takes under one resLock acquisition. */
+    private final Task[] batch = new Task[64];
     private final ResultFd resultFd;
 
     private final ReentrantLock pollLock = new ReentrantLock();
@@ -231,17 +238,23 @@ public final class Engine {
 
     private void workerLoop() {
         Worker w = new Worker();
+        boolean wasRunning = false;
         try {
             for (;;) {
                 Task t;
                 reqLock.lock();
                 try {
+                    if (wasRunning) {
+                        running--;    // the previous request, counted down under this same lock
+                        wasRunning = false;
+                    }
                     t = awaitTaskLocked();
                     if (t == null) {
                         return;
                     }
                     t.state = Task.RUNNING;
                     running++;
+                    wasRunning = true;
                 } finally {
                     reqLock.unlock();
                 }
@@ -251,6 +264,9 @@ public final class Engine {
             w.close();
             reqLock.lock();
             try {
+                if (wasRunning) {
+                    running--;
+                }
                 started--;
                 threads.remove(Thread.currentThread());
                 threadsChanged.signalAll();
@@ -300,12 +316,6 @@ public final class Engine {
         } catch (Throwable e) {
             t.error = e;
         }
-        reqLock.lock();
-        try {
-            running--;
-        } finally {
-            reqLock.unlock();
-        }
         if (t.continuation != null) {
             t.state = Task.DONE;
             try {
@@ -325,6 +335,7 @@ public final class Engine {
             t.state = Task.DONE;
             boolean wasEmpty = resQueue.isEmpty();
             resQueue.add(t);
+            pending = resQueue.size();
             if (wasEmpty) {
                 // The eventfd write orders this task's outcome before any reader that polls it.
                 resultFd.signal(Sys.current());
@@ -351,38 +362,73 @@ public final class Engine {
             int limit = maxPollReqs;
             long maxTime = maxPollTimeNanos;
             long start = maxTime > 0 ? System.nanoTime() : 0;
+            // A callback may call pollCb again (directly, or by blocking on maxOutstanding); the
+            // nested call must not reuse the batch the outer call is still delivering from.
+            Task[] batch = delivering == 0 ? this.batch : new Task[8];
             int n = 0;
-            for (;;) {
-                Task t;
+            boolean more = true;
+            while (more) {
+                // Take a batch in queue order (priority, then completion) under one lock.
+                int room = limit > 0 ? Math.min(batch.length, limit - n) : batch.length;
+                int k = 0;
                 resLock.lock();
                 try {
-                    t = resQueue.take();
-                    if (resQueue.isEmpty()) {
+                    for (Task t; k < room && (t = resQueue.take()) != null; ) {
+                        batch[k++] = t;
+                    }
+                    pending = resQueue.size();
+                    if (pending == 0) {
                         resultFd.reset(Sys.current());
                     }
                 } finally {
                     resLock.unlock();
                 }
-                if (t == null) {
+                if (k == 0) {
                     break;
                 }
-                delivering++;
-                try {
-                    runner.deliver(t);
-                } catch (Throwable e) {
-                    errorHandler.accept(e);
-                } finally {
-                    delivering--;
+                int i = 0;
+                while (i < k && more) {
+                    Task t = batch[i];
+                    batch[i++] = null;
+                    delivering++;
+                    try {
+                        runner.deliver(t);
+                    } catch (Throwable e) {
+                        errorHandler.accept(e);
+                    } finally {
+                        delivering--;
+                    }
+                    requestDone();
+                    n++;
+                    if ((limit > 0 && n >= limit) || (maxTime > 0 && System.nanoTime() - start >= maxTime)) {
+                        more = false;
+                    }
                 }
-                requestDone();
-                n++;
-                if ((limit > 0 && n >= limit) || (maxTime > 0 && System.nanoTime() - start >= maxTime)) {
-                    break;
+                if (i < k) {
+                    requeue(batch, i, k);    // over the time limit: hand back the rest, in order
                 }
             }
             return n;
         } finally {
             pollLock.unlock();
+        }
+    }
+
+    /** Puts batch[from, to) back at the heads of their priorities, in order (pollCb stopped early). */
+    private void requeue(Task[] batch, int from, int to) {
+        resLock.lock();
+        try {
+            boolean wasEmpty = resQueue.isEmpty();
+            for (int i = to - 1; i >= from; i--) {
+                resQueue.addFirst(batch[i]);
+                batch[i] = null;
+            }
+            pending = resQueue.size();
+            if (wasEmpty) {
+                resultFd.signal(Sys.current());
+            }
+        } finally {
+            resLock.unlock();
         }
     }
 
@@ -402,8 +448,12 @@ public final class Engine {
 
     /** IO::AIO's poll_wait: blocks until a result waits or nothing is outstanding. */
     public void pollWait() {
+        // A result usually lands within microseconds; look for it before paying for poll(2).
+        for (int spin = 0; spin < SPIN_CHECKS && pending == 0 && nreqs.get() > ownDeliveries(); spin++) {
+            Thread.onSpinWait();
+        }
         Sys sys = Sys.current();
-        while (nreqs.get() > ownDeliveries() && npending() == 0) {
+        while (nreqs.get() > ownDeliveries() && pending == 0) {
             int r = sys.poll(resultFd.fd(), Sys.POLLIN, 100);
             if (r > 0) {
                 return;
@@ -500,12 +550,7 @@ public final class Engine {
 
     /** Results waiting for pollCb. */
     public int npending() {
-        resLock.lock();
-        try {
-            return resQueue.size();
-        } finally {
-            resLock.unlock();
-        }
+        return pending;
     }
 
     public int nthreads() {

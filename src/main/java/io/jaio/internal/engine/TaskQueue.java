@@ -33,6 +33,20 @@ final class TaskQueue {
         size++;
     }
 
+    /** Adds {@code t} before the others of its priority (it was taken, then given back). */
+    void addFirst(Task t) {
+        int i = t.pri - MIN_PRI;
+        t.prev = null;
+        t.next = heads[i];
+        if (heads[i] == null) {
+            tails[i] = t;
+        } else {
+            heads[i].prev = t;
+        }
+        heads[i] = t;
+        size++;
+    }
+
     Task take() {
         for (int i = LEVELS - 1; i >= 0; i--) {
             Task t = heads[i];

@@ -49,6 +49,7 @@ public final class Sys {
     public static final int AT_FDCWD = LibC.AT_FDCWD();
     public static final int AT_SYMLINK_NOFOLLOW = LibC.AT_SYMLINK_NOFOLLOW();
     public static final int AT_EMPTY_PATH = LibC.AT_EMPTY_PATH();
+    public static final long UTIME_OMIT = LibC.UTIME_OMIT();
 
     private static MethodHandle link(MemorySegment address, FunctionDescriptor d) {
         return LINKER.downcallHandle(address, d, CAPTURE_ERRNO);
@@ -96,6 +97,7 @@ public final class Sys {
     private static final MethodHandle EVENTFD = link(LibC.eventfd$address(), LibC.eventfd$descriptor());
     private static final MethodHandle PIPE2 = link(LibC.pipe2$address(), LibC.pipe2$descriptor());
     private static final MethodHandle POLL = link(LibC.poll$address(), LibC.poll$descriptor());
+    private static final MethodHandle ISATTY = link(LibC.isatty$address(), LibC.isatty$descriptor());
 
     /** Size of the per-thread scratch: two off_t out-parameters, one pollfd, one int[2]. */
     private static final long SCRATCH_SIZE = 32;
@@ -307,6 +309,14 @@ public final class Sys {
     /** poll(2) over an array of {@code struct pollfd}. */
     public int poll(MemorySegment fds, long nfds, int timeoutMillis) {
         try { return ret((int) POLL.invokeExact(errnoSegment, fds, nfds, timeoutMillis)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** isatty(3): 1 if {@code fd} is a terminal, else -errno (ENOTTY for anything else). */
+    public int isatty(int fd) {
+        try {
+            int r = (int) ISATTY.invokeExact(errnoSegment, fd);
+            return r == 1 ? 1 : -(int) ERRNO.get(errnoSegment, 0L);
+        } catch (Throwable t) { throw fail(t); }
     }
 
     /** poll(2) on one descriptor: returns its revents (0 on timeout) or -errno. */

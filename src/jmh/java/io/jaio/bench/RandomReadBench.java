@@ -1,0 +1,245 @@
+package io.jaio.bench;
+
+import io.jaio.Aio;
+import io.jaio.AioFile;
+import io.jaio.Delivery;
+import io.jaio.Fcntl;
+import io.jaio.ThreadKind;
+import org.openjdk.jmh.annotations.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Random 4 KiB reads from a file in the page cache with 64 in flight: jaio (platform and
+ * virtual workers) against AsynchronousFileChannel on a 4-thread pool, and FileChannel
+ * positional reads from 4 platform threads and from 64 virtual threads. Scores are reads per
+ * second ({@value #READS} reads an invocation).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class RandomReadBench {
+    static final int READS = 4096;
+    static final int DEPTH = 64;
+    static final int BLOCK = 4096;
+
+    @Param("256")
+    public int fileMiB;
+
+    /** jaio's worker threads (IO::AIO's default is 8; the peers get 4). */
+    @Param("4")
+    public int workers;
+
+    Path dir, file;
+    long blocks;
+    Aio platform, virtual;
+    AioFile platformFile, virtualFile;
+    Arena arena;
+    MemorySegment[] segments;
+    AsynchronousFileChannel afc;
+    ExecutorService afcPool, fcPool;
+    FileChannel fc;
+    ByteBuffer[] buffers;
+    final SplittableRandom random = new SplittableRandom(42);
+
+    @Setup
+    public void setup() throws Exception {
+        dir = Files.createTempDirectory("jaio-bench");
+        file = Data.file(dir, fileMiB);
+        blocks = (long) fileMiB * (1 << 20) / BLOCK;
+        platform = Aio.builder().delivery(Delivery.MANUAL).threads(ThreadKind.PLATFORM)
+                .minParallel(workers).maxParallel(workers).build();
+        virtual = Aio.builder().delivery(Delivery.MANUAL).threads(ThreadKind.VIRTUAL)
+                .minParallel(workers).maxParallel(workers).build();
+        platformFile = joinManual(platform, platform.open(file, Fcntl.O_RDONLY, 0));
+        virtualFile = joinManual(virtual, virtual.open(file, Fcntl.O_RDONLY, 0));
+        arena = Arena.ofShared();
+        segments = new MemorySegment[DEPTH];
+        buffers = new ByteBuffer[DEPTH];
+        for (int i = 0; i < DEPTH; i++) {
+            segments[i] = arena.allocate(BLOCK, BLOCK);
+            buffers[i] = ByteBuffer.allocateDirect(BLOCK);
+        }
+        afcPool = Executors.newFixedThreadPool(4);
+        afc = AsynchronousFileChannel.open(file, Set.of(StandardOpenOption.READ), afcPool);
+        fcPool = Executors.newFixedThreadPool(4);
+        fc = FileChannel.open(file);
+    }
+
+    static <T> T joinManual(Aio aio, java.util.concurrent.CompletableFuture<T> r) {
+        aio.flush();
+        return r.join();
+    }
+
+    @TearDown
+    public void tearDown() throws Exception {
+        platformFile.close();
+        virtualFile.close();
+        platform.close();
+        virtual.close();
+        arena.close();
+        afc.close();
+        afcPool.shutdownNow();
+        fcPool.shutdownNow();
+        fc.close();
+        Data.delete(dir);
+    }
+
+    long nextOffset() {
+        return random.nextLong(blocks) * BLOCK;
+    }
+
+    /** Keeps DEPTH reads in flight until READS have completed; the bench thread runs pollCb. */
+    long jaio(Aio aio, AioFile f) {
+        AtomicInteger issued = new AtomicInteger();
+        long[] bytes = {0};
+        for (int slot = 0; slot < DEPTH; slot++) {
+            submit(aio, f, slot, issued, bytes);
+        }
+        while (aio.nreqs() > 0) {
+            aio.pollWait();
+            aio.pollCb();
+        }
+        return bytes[0];
+    }
+
+    private void submit(Aio aio, AioFile f, int slot, AtomicInteger issued, long[] bytes) {
+        if (issued.getAndIncrement() >= READS) {
+            return;
+        }
+        aio.read(f, nextOffset(), BLOCK, segments[slot], 0, (n, err) -> {
+            if (err != null) throw new IllegalStateException(err);
+            bytes[0] += n;
+            submit(aio, f, slot, issued, bytes);
+        });
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long jaioPlatformWorkers() {
+        return jaio(platform, platformFile);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long jaioVirtualWorkers() {
+        return jaio(virtual, virtualFile);
+    }
+
+    /** One of DEPTH chains: each completed read starts the next until READS are issued. */
+    final class AfcChain implements CompletionHandler<Integer, Void> {
+        final ByteBuffer buffer;
+        final AtomicInteger issued;
+        final CountDownLatch done;
+        long bytes;
+
+        AfcChain(ByteBuffer buffer, AtomicInteger issued, CountDownLatch done) {
+            this.buffer = buffer;
+            this.issued = issued;
+            this.done = done;
+        }
+
+        void next() {
+            if (issued.getAndIncrement() >= READS) {
+                done.countDown();
+                return;
+            }
+            long off;
+            synchronized (random) {
+                off = nextOffset();
+            }
+            afc.read(buffer.clear(), off, null, this);
+        }
+
+        @Override
+        public void completed(Integer n, Void a) {
+            bytes += n;
+            next();
+        }
+
+        @Override
+        public void failed(Throwable t, Void a) {
+            done.countDown();
+            throw new IllegalStateException(t);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long asynchronousFileChannel4Threads() throws Exception {
+        CountDownLatch done = new CountDownLatch(DEPTH);
+        AtomicInteger issued = new AtomicInteger();
+        AfcChain[] chains = new AfcChain[DEPTH];
+        for (int slot = 0; slot < DEPTH; slot++) {
+            chains[slot] = new AfcChain(buffers[slot], issued, done);
+            chains[slot].next();
+        }
+        done.await();
+        long sum = 0;
+        for (AfcChain c : chains) sum += c.bytes;
+        return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long fileChannel4PlatformThreads() throws Exception {
+        Future<?>[] fs = new Future<?>[4];
+        long[] bytes = new long[4];
+        for (int t = 0; t < 4; t++) {
+            int id = t;
+            fs[t] = fcPool.submit(() -> {
+                SplittableRandom r = new SplittableRandom(id);
+                ByteBuffer b = buffers[id];
+                for (int i = 0; i < READS / 4; i++) {
+                    b.clear();
+                    bytes[id] += fc.read(b, r.nextLong(blocks) * BLOCK);
+                }
+                return null;
+            });
+        }
+        for (Future<?> f : fs) f.get();
+        return bytes[0] + bytes[1] + bytes[2] + bytes[3];
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long fileChannel64VirtualThreads() throws Exception {
+        long[] bytes = new long[DEPTH];
+        try (ExecutorService vts = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < DEPTH; t++) {
+                int id = t;
+                vts.submit(() -> {
+                    SplittableRandom r = new SplittableRandom(id);
+                    ByteBuffer b = buffers[id];
+                    for (int i = 0; i < READS / DEPTH; i++) {
+                        b.clear();
+                        bytes[id] += fc.read(b, r.nextLong(blocks) * BLOCK);
+                    }
+                    return null;
+                });
+            }
+        }
+        long sum = 0;
+        for (long b : bytes) sum += b;
+        return sum;
+    }
+}

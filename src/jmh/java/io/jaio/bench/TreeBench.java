@@ -1,0 +1,140 @@
+package io.jaio.bench;
+
+import io.jaio.Aio;
+import io.jaio.Delivery;
+import io.jaio.ScanResult;
+import org.openjdk.jmh.annotations.*;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A tree of {@code dirs} × {@code files} files: stat of every file (jaio against
+ * Files.readAttributes, serial and on 4 threads), and a recursive scan (jaio's scandir against
+ * Files.walkFileTree). Scores are files per second.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class TreeBench {
+    @Param("100")
+    public int dirs;
+    @Param("1000")
+    public int files;
+
+    Path root;
+    List<Path> all;
+    Aio aio;
+    ExecutorService pool;
+
+    @Setup
+    public void setup() throws Exception {
+        root = Files.createTempDirectory("jaio-bench-tree");
+        all = Data.tree(root, dirs, files);
+        aio = Aio.builder().delivery(Delivery.MANUAL).build();
+        aio.maxOutstanding(512);
+        pool = Executors.newFixedThreadPool(4);
+    }
+
+    @TearDown
+    public void tearDown() {
+        aio.close();
+        pool.shutdownNow();
+        Data.delete(root);
+    }
+
+    int n() {
+        return dirs * files;
+    }
+
+    @Benchmark
+    public long statJaio() {
+        AtomicLong size = new AtomicLong();
+        for (Path p : all) {
+            aio.stat(p, (st, err) -> size.addAndGet(st.size() + st.ino()));
+        }
+        aio.flush();
+        return size.get();
+    }
+
+    @Benchmark
+    public long statReadAttributesSerial() throws IOException {
+        long size = 0;
+        for (Path p : all) {
+            PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class);
+            size += a.size() + a.hashCode();
+        }
+        return size;
+    }
+
+    @Benchmark
+    public long statReadAttributes4Threads() throws Exception {
+        @SuppressWarnings("unchecked")
+        Future<Long>[] fs = new Future[4];
+        int chunk = all.size() / 4;
+        for (int t = 0; t < 4; t++) {
+            List<Path> part = all.subList(t * chunk, t == 3 ? all.size() : (t + 1) * chunk);
+            fs[t] = pool.submit(() -> {
+                long size = 0;
+                for (Path p : part) {
+                    size += Files.readAttributes(p, PosixFileAttributes.class).size() + 1;
+                }
+                return size;
+            });
+        }
+        long sum = 0;
+        for (Future<Long> f : fs) sum += f.get();
+        return sum;
+    }
+
+    @Benchmark
+    public long scanJaio() {
+        AtomicLong entries = new AtomicLong();
+        scan(root, entries);
+        aio.flush();
+        return entries.get();
+    }
+
+    private void scan(Path dir, AtomicLong entries) {
+        aio.scandir(dir, 0, (ScanResult r, Throwable err) -> {
+            if (err != null) throw new IllegalStateException(err);
+            entries.addAndGet(r.dirs().size() + r.nondirs().size());
+            for (String d : r.dirs()) {
+                scan(dir.resolve(d), entries);
+            }
+        });
+    }
+
+    @Benchmark
+    public long scanWalkFileTree() throws IOException {
+        AtomicLong entries = new AtomicLong();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                entries.incrementAndGet();
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                entries.incrementAndGet();
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return entries.get();
+    }
+}

@@ -1,0 +1,282 @@
+package io.jaio.cli;
+
+import io.jaio.Aio;
+import io.jaio.AioFile;
+import io.jaio.Delivery;
+import io.jaio.Fcntl;
+import io.jaio.Req;
+import io.jaio.ScanResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * A quick comparison on this machine: random reads, stats and a tree scan, each through jaio and
+ * through the JDK's own APIs, on data it makes in a temporary directory and removes afterwards.
+ * Each figure is the best of three timed rounds; for JMH-grade numbers use the JMH suite.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Compare jaio with the JDK's file APIs on generated data (read, stat, scan).")
+final class Bench implements Callable<Integer> {
+    @Option(names = "--size", defaultValue = "256", description = "Data file size in MiB (default: ${DEFAULT-VALUE}).")
+    int sizeMiB;
+
+    @Option(names = "--files", defaultValue = "20000", description = "Files in the tree (default: ${DEFAULT-VALUE}).")
+    int files;
+
+    @Option(names = "--reads", defaultValue = "200000", description = "Random 4 KiB reads per round (default: ${DEFAULT-VALUE}).")
+    int reads;
+
+    @Option(names = "--depth", defaultValue = "64", description = "Reads in flight for jaio (default: ${DEFAULT-VALUE}).")
+    int depth;
+
+    @Option(names = "--threads", defaultValue = "4", description = "jaio workers and JDK threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--dir", description = "Where to make the temporary data (default: the system temp dir).")
+    Path base;
+
+    private PrintStream out, err;
+    private Progress progress;
+
+    @Override
+    public Integer call() throws Exception {
+        out = Main.io().out();
+        err = Main.io().err();
+        if (sizeMiB < 1 || files < 1 || reads < 1 || depth < 1 || threads < 1) {
+            throw new IllegalArgumentException("--size, --files, --reads, --depth and --threads must be at least 1");
+        }
+        progress = new Progress(err, "bench");
+        Path dir = base == null ? Files.createTempDirectory("jaio-bench") : Files.createTempDirectory(base, "jaio-bench");
+        try (Aio aio = Aio.builder().delivery(Delivery.MANUAL).minParallel(threads).maxParallel(threads).build();
+             ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            status("making a " + sizeMiB + " MiB file and " + files + " files");
+            Path data = makeFile(dir, sizeMiB);
+            List<Path> tree = makeTree(dir.resolve("tree"), files);
+            out.printf(Locale.ROOT, "%-28s %16s %16s %8s%n", "workload", "jaio", "JDK", "ratio");
+            row("random 4 KiB read (reads/s)", "FileChannel, " + threads + " threads",
+                    rate(reads, () -> readJaio(aio, data)), rate(reads, () -> readJdk(pool, data)));
+            row("stat (files/s)", "Files.readAttributes",
+                    rate(tree.size(), () -> statJaio(aio, tree)), rate(tree.size(), () -> statJdk(tree)));
+            row("tree scan (entries/s)", "Files.walkFileTree",
+                    rate(tree.size(), () -> scanJaio(aio, dir.resolve("tree"))),
+                    rate(tree.size(), () -> scanJdk(dir.resolve("tree"))));
+        } finally {
+            status("removing " + dir);
+            delete(dir);
+            progress.done();
+        }
+        return 0;
+    }
+
+    private void status(String s) {
+        if (progress.enabled()) {
+            err.print("\r" + s + "\u001b[K");
+            err.flush();
+        }
+    }
+
+    private void row(String workload, String peer, double jaio, double jdk) {
+        out.printf(Locale.ROOT, "%-28s %,16.0f %,16.0f %7.2fx  (JDK: %s)%n", workload, jaio, jdk, jaio / jdk, peer);
+    }
+
+    /** Operations per second: the best of three rounds after one warm-up. */
+    private double rate(long ops, LongSupplier round) {
+        round.getAsLong();
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            long check = round.getAsLong();
+            best = Math.min(best, System.nanoTime() - t0);
+            if (check < 0) throw new IllegalStateException("round failed");
+        }
+        return ops * 1e9 / best;
+    }
+
+    private long readJaio(Aio aio, Path data) {
+        long blocks = (long) sizeMiB * 256;
+        SplittableRandom rnd = new SplittableRandom(1);
+        long[] done = {0};
+        long[] issued = {0};
+        try (Arena arena = Arena.ofShared()) {
+            Req<AioFile> opened = aio.open(data, Fcntl.O_RDONLY, 0);
+            aio.flush();
+            AioFile f = opened.join();
+            MemorySegment[] bufs = new MemorySegment[depth];
+            for (int i = 0; i < depth; i++) bufs[i] = arena.allocate(4096, 4096);
+            for (int i = 0; i < depth; i++) readNext(aio, f, bufs[i], rnd, blocks, issued, done);
+            while (aio.nreqs() > 0) {
+                aio.pollWait();
+                aio.pollCb();
+                progress.update(done[0], "reads");
+            }
+            f.close();
+        }
+        return done[0];
+    }
+
+    private void readNext(Aio aio, AioFile f, MemorySegment buf, SplittableRandom rnd, long blocks, long[] issued, long[] done) {
+        if (issued[0]++ >= reads) return;
+        aio.read(f, rnd.nextLong(blocks) * 4096, 4096, buf, 0, (n, e) -> {
+            if (e != null) throw new IllegalStateException(e);
+            done[0]++;
+            readNext(aio, f, buf, rnd, blocks, issued, done);
+        });
+    }
+
+    private long readJdk(ExecutorService pool, Path data) {
+        long blocks = (long) sizeMiB * 256;
+        try (FileChannel fc = FileChannel.open(data)) {
+            List<Future<Long>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                fs.add(pool.submit(() -> {
+                    SplittableRandom rnd = new SplittableRandom(id);
+                    ByteBuffer b = ByteBuffer.allocateDirect(4096);
+                    long n = 0;
+                    for (int i = 0; i < reads / threads; i++) {
+                        b.clear();
+                        n += fc.read(b, rnd.nextLong(blocks) * 4096) > 0 ? 1 : 0;
+                    }
+                    return n;
+                }));
+            }
+            long n = 0;
+            for (Future<Long> f : fs) n += f.get();
+            return n;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long statJaio(Aio aio, List<Path> tree) {
+        AtomicLong n = new AtomicLong();
+        for (Path p : tree) {
+            aio.stat(p, (st, e) -> {
+                if (e != null) throw new IllegalStateException(e);
+                n.incrementAndGet();
+            });
+            if (aio.npending() > 256) aio.pollCb();
+        }
+        aio.flush();
+        return n.get();
+    }
+
+    private long statJdk(List<Path> tree) {
+        long n = 0;
+        try {
+            for (Path p : tree) {
+                n += Files.readAttributes(p, PosixFileAttributes.class).size() >= 0 ? 1 : 0;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return n;
+    }
+
+    private long scanJaio(Aio aio, Path root) {
+        AtomicLong n = new AtomicLong();
+        scan(aio, root, n);
+        aio.flush();
+        return n.get();
+    }
+
+    private void scan(Aio aio, Path dir, AtomicLong n) {
+        aio.scandir(dir, 0, (ScanResult r, Throwable e) -> {
+            if (e != null) throw new IllegalStateException(e);
+            n.addAndGet(r.dirs().size() + r.nondirs().size());
+            for (String d : r.dirs()) scan(aio, dir.resolve(d), n);
+        });
+    }
+
+    private long scanJdk(Path root) {
+        AtomicLong n = new AtomicLong();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    n.incrementAndGet();
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                    n.incrementAndGet();
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return n.get();
+    }
+
+    static Path makeFile(Path dir, int mib) throws IOException {
+        Path f = dir.resolve("data");
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+            for (int i = 0; i < b.capacity(); i++) b.put(i, (byte) (i * 31 + 7));
+            for (int i = 0; i < mib; i++) {
+                b.clear();
+                while (b.hasRemaining()) ch.write(b);
+            }
+        }
+        return f;
+    }
+
+    /** {@code files} empty files, 1,000 to a directory, with settled (hour-old) directory times. */
+    static List<Path> makeTree(Path root, int files) throws IOException {
+        List<Path> all = new ArrayList<>(files);
+        Files.createDirectory(root);
+        Path dir = null;
+        for (int i = 0; i < files; i++) {
+            if (i % 1000 == 0) dir = Files.createDirectory(root.resolve("d" + i / 1000));
+            all.add(Files.createFile(dir.resolve("f" + i)));
+        }
+        FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
+        for (int d = 0; d * 1000 < files; d++) Files.setLastModifiedTime(root.resolve("d" + d), old);
+        Files.setLastModifiedTime(root, old);
+        return all;
+    }
+
+    static void delete(Path dir) throws IOException {
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,50 @@
+package io.jaio.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The {@code jaio} command line: {@code treescan}, {@code cp} and {@code bench}. Run it with
+ * {@code bin/jaio}, which builds the project and finds a JDK by itself.
+ *
+ * <p>This package is the only user of picocli; the library ({@code io.jaio} and its internals)
+ * never touches it, and the module reads it only statically ({@code requires static}).
+ */
+@Command(name = "jaio", mixinStandardHelpOptions = true, version = "jaio 0.1.0",
+        description = "Asynchronous file I/O for Java, from the command line.",
+        subcommands = {TreeScan.class, Copy.class, Bench.class})
+public final class Main {
+    /** Where commands write: their output and their diagnostics. */
+    record Io(PrintStream out, PrintStream err) {}
+
+    static final ThreadLocal<Io> IO = ThreadLocal.withInitial(() -> new Io(System.out, System.err));
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs one command line in-process; returns its exit code. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        IO.set(new Io(out, err));
+        try {
+            CommandLine cl = new CommandLine(new Main());
+            cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+            cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+            cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+                err.println("jaio: " + cmd.getCommandName() + ": " + e.getMessage());
+                return 1;
+            });
+            return cl.execute(args);
+        } finally {
+            IO.remove();
+        }
+    }
+
+    static Io io() {
+        return IO.get();
+    }
+}

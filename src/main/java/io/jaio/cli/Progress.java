@@ -1,0 +1,51 @@
+package io.jaio.cli;
+
+import io.jaio.internal.sys.Sys;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * A one-line progress report on stderr — counts and rate, redrawn at most five times a second —
+ * shown only when stderr is a terminal and the command writes to the process's own stderr.
+ */
+final class Progress {
+    private final PrintStream err;
+    private final boolean enabled;
+    private final String what;
+    private final long start = System.nanoTime();
+    private long lastDraw;
+    private boolean drawn;
+
+    Progress(PrintStream err, String what) {
+        this.err = err;
+        this.what = what;
+        this.enabled = err == System.err && Sys.current().isatty(2) == 1;
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    void update(long count, String extra) {
+        if (!enabled) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastDraw < 200_000_000L) {
+            return;
+        }
+        lastDraw = now;
+        double secs = Math.max(1e-9, (now - start) / 1e9);
+        err.printf(Locale.ROOT, "\r%s: %,d (%,.0f/s)%s\u001b[K", what, count, count / secs, extra == null ? "" : " " + extra);
+        err.flush();
+        drawn = true;
+    }
+
+    void done() {
+        if (enabled && drawn) {
+            err.print("\r\u001b[K");
+            err.flush();
+        }
+    }
+}

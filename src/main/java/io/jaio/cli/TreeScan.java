@@ -1,0 +1,144 @@
+package io.jaio.cli;
+
+import io.jaio.Aio;
+import io.jaio.Delivery;
+import io.jaio.ErrnoException;
+import io.jaio.FileStat;
+import io.jaio.ScanResult;
+import io.jaio.ThreadKind;
+import io.jaio.internal.sys.Names;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * IO::AIO's treescan: a recursive parallel scan with scandir. Prints every path, the roots
+ * included, as find does (in no particular order), or with --count the totals. Never follows
+ * a symlink, not even a root given as one.
+ */
+@Command(name = "treescan", mixinStandardHelpOptions = true,
+        description = "Scan directory trees in parallel with scandir and print every path (like find).")
+final class TreeScan implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR", arity = "0..*", description = "Directories to scan (default: .).")
+    List<String> roots = List.of(".");
+
+    @Option(names = "--count", description = "Print the totals of directories, files and bytes instead of paths.")
+    boolean count;
+
+    @Option(names = {"-0", "--print0"}, description = "End each path with a NUL byte instead of a newline.")
+    boolean print0;
+
+    @Option(names = "--maxreq", defaultValue = "0",
+            description = "Stats in flight per directory (0: scandir's default, 4).")
+    int maxreq;
+
+    @Option(names = "--parallel", defaultValue = "8", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--virtual", description = "Use virtual worker threads.")
+    boolean virtual;
+
+    private OutputStream out;
+    private PrintStream err;
+    private long dirs, files, bytes, failed;
+
+    @Override
+    public Integer call() {
+        Main.Io io = Main.io();
+        out = new BufferedOutputStream(io.out(), 1 << 16);
+        err = io.err();
+        Progress progress = new Progress(err, "treescan");
+        try (Aio aio = Aio.builder().delivery(Delivery.MANUAL).threads(virtual ? ThreadKind.VIRTUAL : ThreadKind.PLATFORM)
+                .minParallel(parallel).maxParallel(parallel).build()) {
+            for (String root : roots) {
+                aio.lstat(Path.of(root), (st, e) -> {
+                    if (e != null) {
+                        fail(root, e);
+                    } else if (st.isDirectory()) {
+                        dirs++;
+                        emit(root);
+                        scan(aio, root);
+                    } else {
+                        file(aio, root, st);
+                    }
+                });
+            }
+            while (aio.nreqs() > 0) {
+                aio.pollWait();
+                aio.pollCb();
+                progress.update(dirs + files, null);
+            }
+        }
+        progress.done();
+        try {
+            if (count) {
+                out.write(String.format(Locale.ROOT, "directories %d%nfiles %d%nbytes %d%n", dirs, files, bytes)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    private void scan(Aio aio, String dir) {
+        aio.scandir(Path.of(dir), maxreq, (ScanResult r, Throwable e) -> {
+            if (e != null) {
+                fail(dir, e);
+                return;
+            }
+            String prefix = dir.endsWith("/") ? dir : dir + "/";
+            for (String d : r.dirs()) {
+                dirs++;
+                emit(prefix + d);
+                scan(aio, prefix + d);
+            }
+            for (String n : r.nondirs()) {
+                String p = prefix + n;
+                if (count) {
+                    aio.lstat(Path.of(p), (st, e2) -> {
+                        if (e2 != null) fail(p, e2); else file(aio, p, st);
+                    });
+                } else {
+                    files++;
+                    emit(p);
+                }
+            }
+        });
+    }
+
+    private void file(Aio aio, String path, FileStat st) {
+        files++;
+        bytes += st.size();
+        emit(path);
+    }
+
+    private void emit(String path) {
+        if (count) {
+            return;
+        }
+        try {
+            out.write(Names.encode(path));    // the name's own bytes, whatever they are
+            out.write(print0 ? 0 : '\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void fail(String path, Throwable e) {
+        failed++;
+        String why = e instanceof ErrnoException x ? x.getReason() : e.toString();
+        err.println("jaio: treescan: " + path + ": " + why);
+    }
+}
