@@ -820,7 +820,8 @@ public final class Aio implements AutoCloseable {
                         + ": pass a larger segment or a smaller length");
             }
             checkSegment(buffer, forRead);
-            return buffer.asSlice(bufferOffset, length);
+            // The whole segment needs no slice (and no allocation): the common case of a buffer per request.
+            return bufferOffset == 0 && length == buffer.byteSize() ? buffer : buffer.asSlice(bufferOffset, length);
         } catch (RuntimeException e) {
             fd.release();
             throw e;

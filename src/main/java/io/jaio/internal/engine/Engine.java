@@ -28,6 +28,8 @@ import java.util.function.Consumer;
 public final class Engine {
     /** Checks of the result count pollWait makes before it blocks in poll(2). */
     private static final int SPIN_CHECKS = 2000;
+    /** How long an idle worker (one at a time) watches for new work before it parks. */
+    private static final long SPIN_NANOS = 30_000;
 
     /** How results reach their owners. */
     public enum Mode { MANUAL, AUTO, EXECUTOR }
@@ -43,6 +45,9 @@ public final class Engine {
     private final Condition threadsChanged = reqLock.newCondition();
     private final Condition space = reqLock.newCondition();
     private final TaskQueue reqQueue = new TaskQueue();          // reqLock
+    /** reqQueue.size(), readable without reqLock (written under it); what a spinning worker watches. */
+    private volatile int queued;
+    private int spinners;                                        // reqLock; workers spinning for work
     private int wanted;                                          // reqLock; IO::AIO's min/max_parallel
     private int started;                                         // reqLock; live worker threads
     private int idle;                                            // reqLock; workers waiting for work
@@ -189,6 +194,7 @@ public final class Engine {
 
     private void enqueueLocked(Task t) {
         reqQueue.add(t);
+        queued = reqQueue.size();
         if (closed && wanted == 0) {
             wanted = 1;    // a paused engine must still finish what it accepted before close
         }
@@ -222,6 +228,7 @@ public final class Engine {
                 return false;
             }
             reqQueue.remove(t);
+            queued = reqQueue.size();
             t.state = Task.CANCELLED;
         } finally {
             reqLock.unlock();
@@ -287,10 +294,30 @@ public final class Engine {
             }
             Task t = reqQueue.take();
             if (t != null) {
+                queued = reqQueue.size();
                 return t;
             }
             if (closed) {
                 return null;
+            }
+            if (spinners == 0) {
+                // One worker at a time looks for new work briefly before it parks: a request
+                // that follows closely is then picked up without a futex wake-up. Bounded, so
+                // an idle engine burns at most SPIN_NANOS of one core per lull.
+                spinners++;
+                reqLock.unlock();
+                try {
+                    long end = System.nanoTime() + SPIN_NANOS;
+                    while (queued == 0 && System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                } finally {
+                    reqLock.lock();
+                    spinners--;
+                }
+                if (!reqQueue.isEmpty()) {
+                    continue;
+                }
             }
             idle++;
             try {
@@ -499,7 +526,10 @@ public final class Engine {
     private void dispatch() {
         Sys sys = Sys.current();
         while (!dispatcherStop) {
-            int r = sys.poll(resultFd.fd(), Sys.POLLIN, -1);
+            for (int spin = 0; spin < SPIN_CHECKS && pending == 0 && !dispatcherStop; spin++) {
+                Thread.onSpinWait();    // as in pollWait: a result often lands within microseconds
+            }
+            int r = pending > 0 ? 1 : sys.poll(resultFd.fd(), Sys.POLLIN, -1);
             if (dispatcherStop) {
                 break;
             }
@@ -661,6 +691,7 @@ public final class Engine {
                     t.state = Task.CANCELLED;
                     cancelled.add(t);
                 }
+                queued = 0;
             }
             if (wanted == 0 && !reqQueue.isEmpty()) {
                 wanted = 1;    // a paused engine must still finish what it accepted
