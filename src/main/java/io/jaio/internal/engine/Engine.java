@@ -288,6 +288,7 @@ public final class Engine {
      * wanted, or it idled past the timeout while more than maxIdle others idle too.
      */
     private Task awaitTaskLocked() {
+        boolean spun = false;
         for (;;) {
             if (started > wanted) {
                 return null;
@@ -300,7 +301,7 @@ public final class Engine {
             if (closed) {
                 return null;
             }
-            if (spinners == 0) {
+            if (spinners == 0 && !spun) {
                 // One worker at a time looks for new work briefly before it parks: a request
                 // that follows closely is then picked up without a futex wake-up. Bounded, so
                 // an idle engine burns at most SPIN_NANOS of one core per lull.
@@ -315,9 +316,10 @@ public final class Engine {
                     reqLock.lock();
                     spinners--;
                 }
-                if (!reqQueue.isEmpty()) {
-                    continue;
-                }
+                // The lock was released: close, maxParallel or new work may have come meanwhile,
+                // and their signals went to nobody. Look at everything again before parking.
+                spun = true;
+                continue;
             }
             idle++;
             try {
