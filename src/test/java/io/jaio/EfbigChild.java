@@ -11,10 +11,6 @@ import java.util.concurrent.CompletionException;
 public final class EfbigChild {
     private EfbigChild() {}
 
-    static String errnoOf(CompletionException e) {
-        return e.getCause() instanceof ErrnoException x ? x.errnoName() : String.valueOf(e.getCause());
-    }
-
     public static void main(String[] args) throws Exception {
         Path f = Path.of(args[0]);
         try (Aio aio = Aio.create()) {
@@ -26,7 +22,7 @@ public final class EfbigChild {
                 aio.write(file, 8192, 4096, MemorySegment.ofArray(data), 0).join();
                 System.out.println("second=ok");
             } catch (CompletionException e) {
-                System.out.println("second=" + errnoOf(e));
+                System.out.println("second=" + EmfileChild.errnoOf(e));
             }
             System.out.println("third=" + aio.write(file, 0, 100, MemorySegment.ofArray(data), 0).join());
             file.close();

@@ -1,5 +1,7 @@
 package io.jaio.bench;
 
+import io.jaio.cli.BenchData;
+
 import io.jaio.Aio;
 import io.jaio.AioFile;
 import io.jaio.Delivery;
@@ -64,7 +66,7 @@ public class RandomReadBench {
     @Setup
     public void setup() throws Exception {
         dir = Files.createTempDirectory("jaio-bench");
-        file = Data.file(dir, fileMiB);
+        file = BenchData.file(dir, fileMiB);
         blocks = (long) fileMiB * (1 << 20) / BLOCK;
         platform = Aio.builder().delivery(Delivery.MANUAL).threads(ThreadKind.PLATFORM)
                 .minParallel(workers).maxParallel(workers).build();
@@ -101,7 +103,7 @@ public class RandomReadBench {
         afcPool.shutdownNow();
         fcPool.shutdownNow();
         fc.close();
-        Data.delete(dir);
+        BenchData.delete(dir);
     }
 
     long nextOffset() {

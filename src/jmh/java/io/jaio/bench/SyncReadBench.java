@@ -1,5 +1,7 @@
 package io.jaio.bench;
 
+import io.jaio.cli.BenchData;
+
 import io.jaio.internal.sys.Sys;
 import org.openjdk.jmh.annotations.*;
 
@@ -39,7 +41,7 @@ public class SyncReadBench {
     @Setup
     public void setup() throws Exception {
         dir = Files.createTempDirectory("jaio-bench");
-        file = Data.file(dir, fileMiB);
+        file = BenchData.file(dir, fileMiB);
         blocks = (long) fileMiB * (1 << 20) / 4096;
         arena = Arena.ofConfined();
         sys = new Sys(arena);
@@ -55,7 +57,7 @@ public class SyncReadBench {
         sys.close(fd);
         fc.close();
         arena.close();
-        Data.delete(dir);
+        BenchData.delete(dir);
     }
 
     @Benchmark

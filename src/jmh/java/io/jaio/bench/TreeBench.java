@@ -1,5 +1,7 @@
 package io.jaio.bench;
 
+import io.jaio.cli.BenchData;
+
 import io.jaio.Aio;
 import io.jaio.Delivery;
 import io.jaio.ScanResult;
@@ -44,17 +46,17 @@ public class TreeBench {
     @Setup
     public void setup() throws Exception {
         root = Files.createTempDirectory("jaio-bench-tree");
-        all = Data.tree(root, dirs, files);
+        all = BenchData.tree(root, dirs, files, dirs * files);
         aio = Aio.builder().delivery(Delivery.MANUAL).build();
         aio.maxOutstanding(512);
         pool = Executors.newFixedThreadPool(4);
     }
 
     @TearDown
-    public void tearDown() {
+    public void tearDown() throws Exception {
         aio.close();
         pool.shutdownNow();
-        Data.delete(root);
+        BenchData.delete(root);
     }
 
     int n() {

@@ -20,9 +20,7 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,8 +74,8 @@ final class Bench implements Callable<Integer> {
         try (Aio aio = Aio.builder().delivery(Delivery.MANUAL).minParallel(threads).maxParallel(threads).build();
              ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             status("making a " + sizeMiB + " MiB file and " + files + " files");
-            Path data = makeFile(dir, sizeMiB);
-            List<Path> tree = makeTree(dir.resolve("tree"), files);
+            Path data = BenchData.file(dir, sizeMiB);
+            List<Path> tree = BenchData.tree(dir.resolve("tree"), (files + 999) / 1000, 1000, files);
             out.printf(Locale.ROOT, "%-28s %16s %16s %8s%n", "workload", "jaio", "JDK", "ratio");
             row("random 4 KiB read (reads/s)", "FileChannel, " + threads + " threads",
                     rate(reads, () -> readJaio(aio, data)), rate(reads, () -> readJdk(pool, data)));
@@ -88,7 +86,7 @@ final class Bench implements Callable<Integer> {
                     rate(tree.size(), () -> scanJdk(dir.resolve("tree"))));
         } finally {
             status("removing " + dir);
-            delete(dir);
+            BenchData.delete(dir);
             progress.done();
         }
         return 0;
@@ -234,49 +232,5 @@ final class Bench implements Callable<Integer> {
             throw new UncheckedIOException(e);
         }
         return n.get();
-    }
-
-    static Path makeFile(Path dir, int mib) throws IOException {
-        Path f = dir.resolve("data");
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
-            for (int i = 0; i < b.capacity(); i++) b.put(i, (byte) (i * 31 + 7));
-            for (int i = 0; i < mib; i++) {
-                b.clear();
-                while (b.hasRemaining()) ch.write(b);
-            }
-        }
-        return f;
-    }
-
-    /** {@code files} empty files, 1,000 to a directory, with settled (hour-old) directory times. */
-    static List<Path> makeTree(Path root, int files) throws IOException {
-        List<Path> all = new ArrayList<>(files);
-        Files.createDirectory(root);
-        Path dir = null;
-        for (int i = 0; i < files; i++) {
-            if (i % 1000 == 0) dir = Files.createDirectory(root.resolve("d" + i / 1000));
-            all.add(Files.createFile(dir.resolve("f" + i)));
-        }
-        FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
-        for (int d = 0; d * 1000 < files; d++) Files.setLastModifiedTime(root.resolve("d" + d), old);
-        Files.setLastModifiedTime(root, old);
-        return all;
-    }
-
-    static void delete(Path dir) throws IOException {
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -1,0 +1,75 @@
+package io.jaio.cli;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The data {@code jaio bench} and the JMH suite measure on: made in a temporary directory, then removed. */
+public final class BenchData {
+    private BenchData() {}
+
+    /** A file of {@code mib} MiB of non-zero bytes, read back once so it sits in the page cache. */
+    public static Path file(Path dir, int mib) throws IOException {
+        Path f = dir.resolve("data-" + mib + "m");
+        ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (int i = 0; i < b.capacity(); i++) b.put(i, (byte) (i * 31 + 7));
+            for (int i = 0; i < mib; i++) {
+                b.clear();
+                while (b.hasRemaining()) ch.write(b);
+            }
+        }
+        try (FileChannel ch = FileChannel.open(f)) {
+            while (ch.read(b.clear()) > 0) {
+                // warm the page cache
+            }
+        }
+        return f;
+    }
+
+    /**
+     * Up to {@code total} empty files, {@code perDir} to each of {@code dirs} directories under
+     * {@code root}, with settled (hour-old) directory times so scandir may take its fast route,
+     * as on any tree not being written. Returns every file.
+     */
+    public static List<Path> tree(Path root, int dirs, int perDir, int total) throws IOException {
+        List<Path> all = new ArrayList<>(Math.min(total, dirs * perDir));
+        Files.createDirectories(root);
+        FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
+        for (int d = 0; d < dirs && all.size() < total; d++) {
+            Path dir = Files.createDirectory(root.resolve("d" + d));
+            for (int f = 0; f < perDir && all.size() < total; f++) {
+                all.add(Files.createFile(dir.resolve("f" + f)));
+            }
+            Files.setLastModifiedTime(dir, old);
+        }
+        Files.setLastModifiedTime(root, old);
+        return all;
+    }
+
+    /** Removes {@code dir} and everything in it. */
+    public static void delete(Path dir) throws IOException {
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
