@@ -4,15 +4,11 @@ import io.jaio.cli.BenchData;
 
 import io.jaio.Aio;
 import io.jaio.Delivery;
-import io.jaio.ScanResult;
 import org.openjdk.jmh.annotations.*;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -105,38 +101,11 @@ public class TreeBench {
 
     @Benchmark
     public long scanJaio() {
-        AtomicLong entries = new AtomicLong();
-        scan(root, entries);
-        aio.flush();
-        return entries.get();
-    }
-
-    private void scan(Path dir, AtomicLong entries) {
-        aio.scandir(dir, 0, (ScanResult r, Throwable err) -> {
-            if (err != null) throw new IllegalStateException(err);
-            entries.addAndGet(r.dirs().size() + r.nondirs().size());
-            for (String d : r.dirs()) {
-                scan(dir.resolve(d), entries);
-            }
-        });
+        return BenchData.scanJaio(aio, root);
     }
 
     @Benchmark
     public long scanWalkFileTree() throws IOException {
-        AtomicLong entries = new AtomicLong();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-                entries.incrementAndGet();
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                entries.incrementAndGet();
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return entries.get();
+        return BenchData.scanJdk(root);
     }
 }

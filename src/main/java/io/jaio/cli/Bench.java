@@ -5,7 +5,6 @@ import io.jaio.AioFile;
 import io.jaio.Delivery;
 import io.jaio.Fcntl;
 import io.jaio.Req;
-import io.jaio.ScanResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,11 +15,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +78,7 @@ final class Bench implements Callable<Integer> {
             row("stat (files/s)", "Files.readAttributes",
                     rate(tree.size(), () -> statJaio(aio, tree)), rate(tree.size(), () -> statJdk(tree)));
             row("tree scan (entries/s)", "Files.walkFileTree",
-                    rate(tree.size(), () -> scanJaio(aio, dir.resolve("tree"))),
+                    rate(tree.size(), () -> BenchData.scanJaio(aio, dir.resolve("tree"))),
                     rate(tree.size(), () -> scanJdk(dir.resolve("tree"))));
         } finally {
             status("removing " + dir);
@@ -101,6 +97,14 @@ final class Bench implements Callable<Integer> {
 
     private void row(String workload, String peer, double jaio, double jdk) {
         out.printf(Locale.ROOT, "%-28s %,16.0f %,16.0f %7.2fx  (JDK: %s)%n", workload, jaio, jdk, jaio / jdk, peer);
+    }
+
+    private static long scanJdk(Path root) {
+        try {
+            return BenchData.scanJdk(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Operations per second: the best of three rounds after one warm-up. */
@@ -195,42 +199,5 @@ final class Bench implements Callable<Integer> {
             throw new UncheckedIOException(e);
         }
         return n;
-    }
-
-    private long scanJaio(Aio aio, Path root) {
-        AtomicLong n = new AtomicLong();
-        scan(aio, root, n);
-        aio.flush();
-        return n.get();
-    }
-
-    private void scan(Aio aio, Path dir, AtomicLong n) {
-        aio.scandir(dir, 0, (ScanResult r, Throwable e) -> {
-            if (e != null) throw new IllegalStateException(e);
-            n.addAndGet(r.dirs().size() + r.nondirs().size());
-            for (String d : r.dirs()) scan(aio, dir.resolve(d), n);
-        });
-    }
-
-    private long scanJdk(Path root) {
-        AtomicLong n = new AtomicLong();
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    n.incrementAndGet();
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-                    n.incrementAndGet();
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return n.get();
     }
 }

@@ -1,5 +1,8 @@
 package io.jaio.cli;
 
+import io.jaio.Aio;
+import io.jaio.ScanResult;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,6 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The data {@code jaio bench} and the JMH suite measure on: made in a temporary directory, then removed. */
 public final class BenchData {
@@ -54,6 +58,41 @@ public final class BenchData {
         }
         Files.setLastModifiedTime(root, old);
         return all;
+    }
+
+    /** Entries under {@code root} (not counting it), by recursive scandir; polls {@code aio} until done. */
+    public static long scanJaio(Aio aio, Path root) {
+        AtomicLong n = new AtomicLong();
+        scan(aio, root, n);
+        aio.flush();
+        return n.get();
+    }
+
+    private static void scan(Aio aio, Path dir, AtomicLong n) {
+        aio.scandir(dir, 0, (ScanResult r, Throwable e) -> {
+            if (e != null) throw new IllegalStateException(e);
+            n.addAndGet(r.dirs().size() + r.nondirs().size());
+            for (String d : r.dirs()) scan(aio, dir.resolve(d), n);
+        });
+    }
+
+    /** Directories and files under {@code root} (counting it), by Files.walkFileTree. */
+    public static long scanJdk(Path root) throws IOException {
+        AtomicLong n = new AtomicLong();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                n.incrementAndGet();
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                n.incrementAndGet();
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return n.get();
     }
 
     /** Removes {@code dir} and everything in it. */

@@ -706,11 +706,9 @@ public final class Engine {
         }
         for (Task t : cancelled) {
             if (t.continuation != null) {
-                t.continuation.done(null, new CancellationException("jaio: closed"));
+                t.continuation.done(null, new CancellationException("jaio: closed"));    // its group counts it
             } else {
                 onCancel.accept(t);
-            }
-            if (t.continuation == null) {
                 requestDone();
             }
         }
