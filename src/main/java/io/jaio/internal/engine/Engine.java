@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
 /**
@@ -21,15 +23,41 @@ import java.util.function.Consumer;
  * readable iff results wait. Results are handed to their owners only inside {@link #pollCb},
  * on the caller's thread, one at a time.
  *
- * <p>Locks: {@code reqLock} guards the request queue and the thread counts; {@code resLock}
- * guards the result queue and the descriptor's state; {@code pollLock} serialises pollCb.
- * The engine never holds two of them at once except pollLock → resLock and pollLock → reqLock.
+ * <p>The hand-off takes no lock on the busy path. A submitter pushes its task on the
+ * {@code inbox} (a lock-free stack); workers, under {@code reqLock}, move the inbox into the
+ * priority-ordered {@code reqQueue} and take from it. A worker pushes a finished task on the
+ * {@code done} stack; pollCb moves that into the priority-ordered {@code resQueue}, which only
+ * the holder of {@code pollLock} touches. {@code reqLock} is otherwise taken only to park or
+ * wake an idle worker, to start or stop threads, and by those who wait for space or a drain.
+ * The engine never holds two locks at once except pollLock → reqLock.
+ *
+ * <p>Counts: {@code queued} = tasks submitted, not yet taken by a worker nor cancelled;
+ * {@code pending} = finished tasks not yet taken by pollCb; {@code nreqs} = requests from
+ * submission until their owner has been told. The descriptor is written on pending's 0 → 1
+ * and drained on its 1 → 0 (then re-checked, since a write may have raced the drain), so in
+ * any quiet moment it is readable iff pending > 0.
  */
 public final class Engine {
     /** Checks of the result count pollWait makes before it blocks in poll(2). */
     private static final int SPIN_CHECKS = 2000;
+    /** The most tasks a worker takes under one acquisition of reqLock. */
+    private static final int MAX_BATCH = 8;
+    /** How long pollCb, done with what waits, watches for one more result before it returns. */
+    private static final long TAIL_SPIN_NANOS = 2_000;
     /** How long an idle worker (one at a time) watches for new work before it parks. */
     private static final long SPIN_NANOS = 30_000;
+
+    private static final VarHandle INBOX, DONE;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            INBOX = l.findVarHandle(Engine.class, "inbox", Task.class);
+            DONE = l.findVarHandle(Engine.class, "done", Task.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** How results reach their owners. */
     public enum Mode { MANUAL, AUTO, EXECUTOR }
@@ -40,32 +68,37 @@ public final class Engine {
     private final boolean virtualWorkers;
     private final Consumer<Throwable> errorHandler;  // callbacks that throw, rejected executors
 
+    /** Submitted tasks, newest first, linked by next; pushed lock-free, drained under reqLock. */
+    private volatile Task inbox;
+    private final AtomicInteger queued = new AtomicInteger();
+    /** Tasks submitted, not yet started by a worker nor cancelled (queued + claimed); nready. */
+    private final AtomicInteger ready = new AtomicInteger();
+
     private final ReentrantLock reqLock = new ReentrantLock();
     private final Condition workAvailable = reqLock.newCondition();
     private final Condition threadsChanged = reqLock.newCondition();
     private final Condition space = reqLock.newCondition();
     private final TaskQueue reqQueue = new TaskQueue();          // reqLock
-    /** reqQueue.size(), readable without reqLock (written under it); what a spinning worker watches. */
-    private volatile int queued;
     private int spinners;                                        // reqLock; workers spinning for work
-    private int wanted;                                          // reqLock; IO::AIO's min/max_parallel
-    private int started;                                         // reqLock; live worker threads
-    private int idle;                                            // reqLock; workers waiting for work
-    private int running;                                         // reqLock; workers executing a request
+    // Written under reqLock, read without it by submitters deciding whether to take it.
+    private volatile int wanted;                                 // IO::AIO's min/max_parallel
+    private volatile int started;                                // live worker threads
+    private volatile int idle;                                   // workers parked for work
+    private volatile int running;                                // workers executing a request
     private int maxIdle = 4;                                     // reqLock
     private long idleTimeoutNanos = TimeUnit.SECONDS.toNanos(10); // reqLock
-    private int maxOutstanding = Integer.MAX_VALUE;              // reqLock
+    private volatile int maxOutstanding = Integer.MAX_VALUE;     // written under reqLock
     private volatile int spaceWaiters;                           // written under reqLock
-    private boolean closed;                                      // reqLock; written once
+    private volatile boolean closed;                             // written once, under reqLock
     private final List<Thread> threads = new ArrayList<>();     // reqLock
     private int threadSeq;                                       // reqLock
 
-    private final ReentrantLock resLock = new ReentrantLock();
-    private final TaskQueue resQueue = new TaskQueue();          // resLock
-    /** resQueue.size(), readable without resLock (written under it); for cheap polling. */
-    private volatile int pending;
-    /** pollLock: the batch an outermost pollCb takes under one resLock acquisition. */
-    private final Task[] batch = new Task[64];
+    /** Finished tasks, newest first, linked by next; pushed by workers, drained by pollCb. */
+    private volatile Task done;
+    private final AtomicInteger pending = new AtomicInteger();
+    /** Pending counts held by pollCb calls in progress (see pollCb); written under pollLock. */
+    private volatile int held;
+    private final TaskQueue resQueue = new TaskQueue();          // pollLock
     private final ResultFd resultFd;
 
     private final ReentrantLock pollLock = new ReentrantLock();
@@ -118,6 +151,34 @@ public final class Engine {
      * @throws IllegalStateException if the engine is closed
      */
     public void submit(Task t) {
+        admit(true);
+        push(t);
+    }
+
+    /**
+     * Counts a new request in nreqs (waiting for room under maxOutstanding if {@code bounded}),
+     * or throws if the engine is closed. The count comes first: close sets {@code closed}
+     * before it waits for nreqs to reach 0, so either close waits for this request or this
+     * request sees {@code closed}. The compare-and-set keeps concurrent submitters from
+     * overshooting maxOutstanding together.
+     */
+    private void admit(boolean bounded) {
+        for (;;) {
+            int n = nreqs.get();
+            if (bounded && n >= maxOutstanding && !closed) {
+                awaitSpace();
+            } else if (nreqs.compareAndSet(n, n + 1)) {
+                break;
+            }
+        }
+        if (closed) {
+            requestDone();
+            throw new IllegalStateException("jaio: this Aio is closed; no new requests are accepted");
+        }
+    }
+
+    /** Blocks until nreqs is under maxOutstanding or the engine is closed. */
+    private void awaitSpace() {
         reqLock.lock();
         try {
             while (!closed && nreqs.get() >= maxOutstanding) {
@@ -143,9 +204,6 @@ public final class Engine {
                     }
                 }
             }
-            checkOpen();
-            nreqs.incrementAndGet();
-            enqueueLocked(t);
         } finally {
             reqLock.unlock();
         }
@@ -157,25 +215,13 @@ public final class Engine {
      * even while closing, so a group in flight always finishes.
      */
     public void submitChild(Object request, int pri, Task.Continuation then) {
-        Task t = new Task(request, pri, null, then, Task.QUEUED);
-        reqLock.lock();
-        try {
-            enqueueLocked(t);
-        } finally {
-            reqLock.unlock();
-        }
+        push(new Task(request, pri, null, then, Task.QUEUED));
     }
 
     /** A group: a task with no work of its own, counted in nreqs until {@link #finish}. */
     public Task startGroup(Object request, int pri, Object owner) {
         Task t = new Task(request, pri, owner, null, Task.GROUP);
-        reqLock.lock();
-        try {
-            checkOpen();
-            nreqs.incrementAndGet();
-        } finally {
-            reqLock.unlock();
-        }
+        admit(false);
         return t;
     }
 
@@ -186,25 +232,41 @@ public final class Engine {
         publish(group);
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("jaio: this Aio is closed; no new requests are accepted");
+    /**
+     * Pushes {@code t} on the inbox, then wakes a parked worker or starts one if needed. The
+     * push (a volatile write) comes before the read of {@code idle}, and a parking worker
+     * writes {@code idle} before it reads {@code queued}: one of the two sees the other.
+     */
+    private void push(Task t) {
+        ready.incrementAndGet();
+        queued.incrementAndGet();
+        Task head;
+        do {
+            head = inbox;
+            t.next = head;
+        } while (!INBOX.compareAndSet(this, head, t));
+        if (idle > 0 || needsWorker()) {
+            reqLock.lock();
+            try {
+                if (idle > 0) {
+                    workAvailable.signal();
+                }
+                if (closed && wanted == 0) {
+                    wanted = 1;    // a paused engine must still finish what it accepted before close
+                }
+                while (needsWorker()) {
+                    startWorkerLocked();
+                }
+            } finally {
+                reqLock.unlock();
+            }
         }
     }
 
-    private void enqueueLocked(Task t) {
-        reqQueue.add(t);
-        queued = reqQueue.size();
-        if (closed && wanted == 0) {
-            wanted = 1;    // a paused engine must still finish what it accepted before close
-        }
-        // Wake an idle worker, or start one if every live worker is busy with earlier requests.
-        if (idle > 0) {
-            workAvailable.signal();
-        }
-        if (started < wanted && started - running < reqQueue.size()) {
-            startWorkerLocked();
-        }
+    /** More threads are allowed and every live one is busy with earlier requests. */
+    private boolean needsWorker() {
+        int s = started;
+        return s < wanted && s - running < queued.get() || closed && wanted == 0 && queued.get() > 0;
     }
 
     private void startWorkerLocked() {
@@ -217,22 +279,17 @@ public final class Engine {
     }
 
     /**
-     * Cancels {@code t} if it is still queued: it is unlinked and will never run;
-     * {@code onCancelled} tells its owner before the request stops counting in nreqs.
+     * Cancels {@code t} if it is still queued: it will never run (a worker that meets it drops
+     * it); {@code onCancelled} tells its owner before the request stops counting in nreqs.
      * Returns false if it is running, done, a group, or already cancelled.
      */
     public boolean cancel(Task t, Runnable onCancelled) {
-        reqLock.lock();
-        try {
-            if (t.state != Task.QUEUED) {
-                return false;
-            }
-            reqQueue.remove(t);
-            queued = reqQueue.size();
-            t.state = Task.CANCELLED;
-        } finally {
-            reqLock.unlock();
+        if (t.moveFrom(Task.QUEUED, Task.CANCELLED)) {
+            queued.decrementAndGet();
+        } else if (!t.moveFrom(Task.CLAIMED, Task.CANCELLED)) {
+            return false;    // the worker that claimed it drops it when it gets there
         }
+        ready.decrementAndGet();
         try {
             onCancelled.run();
         } finally {
@@ -245,27 +302,34 @@ public final class Engine {
 
     private void workerLoop() {
         Worker w = new Worker();
+        Task[] batch = new Task[MAX_BATCH];
         boolean wasRunning = false;
         try {
             for (;;) {
-                Task t;
+                int k;
                 reqLock.lock();
                 try {
                     if (wasRunning) {
-                        running--;    // the previous request, counted down under this same lock
+                        running--;    // the previous batch, counted down under this same lock
                         wasRunning = false;
                     }
-                    t = awaitTaskLocked();
-                    if (t == null) {
+                    k = awaitTasksLocked(batch);
+                    if (k == 0) {
                         return;
                     }
-                    t.state = Task.RUNNING;
                     running++;
                     wasRunning = true;
                 } finally {
                     reqLock.unlock();
                 }
-                execute(t, w);
+                for (int i = 0; i < k; i++) {
+                    Task t = batch[i];
+                    batch[i] = null;
+                    if (t.moveFrom(Task.CLAIMED, Task.RUNNING)) {    // else cancelled meanwhile
+                        ready.decrementAndGet();
+                        execute(t, w);
+                    }
+                }
             }
         } finally {
             w.close();
@@ -283,23 +347,61 @@ public final class Engine {
         }
     }
 
+    /** Moves the inbox, oldest first, into the priority queue. */
+    private void drainInboxLocked() {
+        Task t = (Task) INBOX.getAndSet(this, (Task) null);
+        Task fifo = null;
+        while (t != null) {    // reverse the stack
+            Task next = t.next;
+            t.next = fifo;
+            fifo = t;
+            t = next;
+        }
+        while (fifo != null) {
+            Task next = fifo.next;
+            reqQueue.add(fifo);
+            fifo = next;
+        }
+    }
+
     /**
-     * The next task, or null when this worker should exit: there are more workers than
-     * wanted, or it idled past the timeout while more than maxIdle others idle too.
+     * Claims the highest-priority queued tasks into {@code out} and returns how many; cancelled
+     * tasks met on the way are dropped. A worker claims one task when the queue is short, and
+     * its share of a deep queue (queued ÷ live workers, at most MAX_BATCH) when it is long: one
+     * lock acquisition then serves several requests, and no worker claims work another idle
+     * one could have started at once. A claimed task still counts as ready and can still be
+     * cancelled until the worker starts it; a request of higher priority submitted meanwhile
+     * may wait behind at most MAX_BATCH - 1 claimed ones on that worker.
      */
-    private Task awaitTaskLocked() {
+    private int takeLocked(Task[] out) {
+        if (inbox != null) {
+            drainInboxLocked();
+        }
+        int want = Math.min(out.length, Math.max(1, queued.get() / Math.max(1, started)));
+        int k = 0;
+        for (Task t; k < want && (t = reqQueue.take()) != null; ) {
+            if (t.moveFrom(Task.QUEUED, Task.CLAIMED)) {
+                queued.decrementAndGet();
+                out[k++] = t;
+            }
+        }
+        return k;
+    }
+
+    /**
+     * Takes the next tasks into {@code out} and returns how many, or 0 when this worker should
+     * exit: there are more workers than wanted, or it idled past the timeout while more than
+     * maxIdle others idle too.
+     */
+    private int awaitTasksLocked(Task[] out) {
         boolean spun = false;
         for (;;) {
             if (started > wanted) {
-                return null;
+                return 0;
             }
-            Task t = reqQueue.take();
-            if (t != null) {
-                queued = reqQueue.size();
-                return t;
-            }
-            if (closed) {
-                return null;
+            int k = takeLocked(out);
+            if (k > 0) {
+                return k;
             }
             if (spinners == 0 && !spun) {
                 // One worker at a time looks for new work briefly before it parks: a request
@@ -309,8 +411,11 @@ public final class Engine {
                 reqLock.unlock();
                 try {
                     long end = System.nanoTime() + SPIN_NANOS;
-                    while (queued == 0 && System.nanoTime() < end) {
-                        Thread.onSpinWait();
+                    for (int i = 0; queued.get() == 0; i++) {
+                        Thread.yield();
+                        if (System.nanoTime() >= end) {
+                            break;
+                        }
                     }
                 } finally {
                     reqLock.lock();
@@ -323,12 +428,15 @@ public final class Engine {
             }
             idle++;
             try {
+                if (queued.get() > 0) {
+                    continue;    // pushed before it could see idle > 0: take it instead of parking
+                }
                 if (idle <= maxIdle) {
                     workAvailable.awaitUninterruptibly();
                 } else {
                     long left = workAvailable.awaitNanos(idleTimeoutNanos);
-                    if (left <= 0 && reqQueue.isEmpty() && idle > maxIdle) {
-                        return null;
+                    if (left <= 0 && queued.get() == 0 && idle > maxIdle) {
+                        return 0;
                     }
                 }
             } catch (InterruptedException e) {
@@ -346,7 +454,7 @@ public final class Engine {
             t.error = e;
         }
         if (t.continuation != null) {
-            t.state = Task.DONE;
+            t.state(Task.DONE);
             try {
                 t.continuation.done(t.result, t.error);
             } catch (Throwable e) {
@@ -357,20 +465,19 @@ public final class Engine {
         }
     }
 
-    /** Moves a finished task to the result queue; signals the descriptor on empty → non-empty. */
+    /**
+     * Pushes a finished task on the done stack (the push publishes its outcome); signals the
+     * descriptor when pending goes 0 → 1.
+     */
     private void publish(Task t) {
-        resLock.lock();
-        try {
-            t.state = Task.DONE;
-            boolean wasEmpty = resQueue.isEmpty();
-            resQueue.add(t);
-            pending = resQueue.size();
-            if (wasEmpty) {
-                // The eventfd write orders this task's outcome before any reader that polls it.
-                resultFd.signal(Sys.current());
-            }
-        } finally {
-            resLock.unlock();
+        t.state(Task.DONE);
+        Task head;
+        do {
+            head = done;
+            t.next = head;
+        } while (!DONE.compareAndSet(this, head, t));
+        if (pending.getAndIncrement() == 0) {
+            resultFd.signal(Sys.current());
         }
     }
 
@@ -382,82 +489,117 @@ public final class Engine {
     }
 
     /**
-     * Hands every waiting result to its owner on this thread, highest priority first, until the
-     * queue is empty or maxPollReqs / maxPollTime is reached. Returns how many were handled.
+     * Hands every waiting result to its owner on this thread, highest priority first, until
+     * none waits or maxPollReqs / maxPollTime is reached. Returns how many were handled. A
+     * callback may call pollCb again (directly, or by blocking on maxOutstanding); the nested
+     * call takes from the same queue.
+     *
+     * <p>Each call keeps the pending count of the last result it took until it takes the next
+     * one or returns, so pending cannot fall to 0 while results keep arriving during the call:
+     * the descriptor, readable since the first of them, is then neither drained nor written
+     * again. Before it returns, a call that still has requests in flight watches briefly for
+     * one more result, for the same reason. Only the final release can drain the descriptor.
      */
     public int pollCb() {
         pollLock.lock();
+        boolean holding = false;
         try {
             int limit = maxPollReqs;
             long maxTime = maxPollTimeNanos;
             long start = maxTime > 0 ? System.nanoTime() : 0;
-            // A callback may call pollCb again (directly, or by blocking on maxOutstanding); the
-            // nested call must not reuse the batch the outer call is still delivering from.
-            Task[] batch = delivering == 0 ? this.batch : new Task[8];
             int n = 0;
-            boolean more = true;
-            while (more) {
-                // Take a batch in queue order (priority, then completion) under one lock.
-                int room = limit > 0 ? Math.min(batch.length, limit - n) : batch.length;
-                int k = 0;
-                resLock.lock();
+            for (;;) {
+                if (done != null) {
+                    drainDoneLocked();
+                }
+                Task t = resQueue.take();
+                if (t == null) {
+                    if (holding && awaitResultBriefly()) {
+                        continue;
+                    }
+                    return n;
+                }
+                if (holding) {
+                    pending.decrementAndGet();    // the previous result's; t's own keeps it above 0
+                } else {
+                    holding = true;
+                    held++;
+                }
+                delivering++;
                 try {
-                    for (Task t; k < room && (t = resQueue.take()) != null; ) {
-                        batch[k++] = t;
-                    }
-                    pending = resQueue.size();
-                    if (pending == 0) {
-                        resultFd.reset(Sys.current());
-                    }
+                    runner.deliver(t);
+                } catch (Throwable e) {
+                    errorHandler.accept(e);
                 } finally {
-                    resLock.unlock();
+                    delivering--;
                 }
-                if (k == 0) {
-                    break;
-                }
-                int i = 0;
-                while (i < k && more) {
-                    Task t = batch[i];
-                    batch[i++] = null;
-                    delivering++;
-                    try {
-                        runner.deliver(t);
-                    } catch (Throwable e) {
-                        errorHandler.accept(e);
-                    } finally {
-                        delivering--;
-                    }
-                    requestDone();
-                    n++;
-                    if ((limit > 0 && n >= limit) || (maxTime > 0 && System.nanoTime() - start >= maxTime)) {
-                        more = false;
-                    }
-                }
-                if (i < k) {
-                    requeue(batch, i, k);    // over the time limit: hand back the rest, in order
+                requestDone();
+                n++;
+                if ((limit > 0 && n >= limit) || (maxTime > 0 && System.nanoTime() - start >= maxTime)) {
+                    return n;
                 }
             }
-            return n;
         } finally {
+            if (holding) {
+                held--;
+                if (pending.decrementAndGet() == 0) {
+                    resetFd();
+                }
+            }
             pollLock.unlock();
         }
     }
 
-    /** Puts batch[from, to) back at the heads of their priorities, in order (pollCb stopped early). */
-    private void requeue(Task[] batch, int from, int to) {
-        resLock.lock();
-        try {
-            boolean wasEmpty = resQueue.isEmpty();
-            for (int i = to - 1; i >= from; i--) {
-                resQueue.addFirst(batch[i]);
-                batch[i] = null;
+    /**
+     * Watches the done stack for up to {@value #TAIL_SPIN_NANOS} ns while requests other than
+     * the ones this thread is delivering are outstanding; true if a result arrived.
+     */
+    private boolean awaitResultBriefly() {
+        long end = 0;
+        for (int i = 0; done == null; i++) {
+            if (nreqs.get() <= delivering) {
+                return false;
             }
-            pending = resQueue.size();
-            if (wasEmpty) {
-                resultFd.signal(Sys.current());
+            Thread.yield();
+            if (true) {
+                long now = System.nanoTime();
+                if (end == 0) {
+                    end = now + TAIL_SPIN_NANOS;
+                } else if (now >= end) {
+                    return false;
+                }
             }
-        } finally {
-            resLock.unlock();
+        }
+        return true;
+    }
+
+    /** Moves the done stack, oldest first, into the result queue (pollLock). */
+    private void drainDoneLocked() {
+        Task t = (Task) DONE.getAndSet(this, (Task) null);
+        Task fifo = null;
+        while (t != null) {
+            Task next = t.next;
+            t.next = fifo;
+            fifo = t;
+            t = next;
+        }
+        while (fifo != null) {
+            Task next = fifo.next;
+            resQueue.add(fifo);
+            fifo = next;
+        }
+    }
+
+    /**
+     * pending fell to 0: drain the descriptor. A worker may have published between the
+     * decrement and the drain, its write swallowed by the drain; it did count pending up, so
+     * looking again and writing again keeps "readable iff pending > 0".
+     */
+    private void resetFd() {
+        Sys sys = Sys.current();
+        resultFd.reset(sys);
+        if (pending.get() > 0) {
+            resultFd.signal(sys);
         }
     }
 
@@ -477,12 +619,16 @@ public final class Engine {
 
     /** IO::AIO's poll_wait: blocks until a result waits or nothing is outstanding. */
     public void pollWait() {
+        if (waiting() > 0) {
+            return;
+        }
+        int own = ownDeliveries();
         // A result usually lands within microseconds; look for it before paying for poll(2).
-        for (int spin = 0; spin < SPIN_CHECKS && pending == 0 && nreqs.get() > ownDeliveries(); spin++) {
-            Thread.onSpinWait();
+        for (int spin = 0; spin < SPIN_CHECKS && waiting() == 0 && nreqs.get() > own; spin++) {
+            Thread.yield();
         }
         Sys sys = Sys.current();
-        while (nreqs.get() > ownDeliveries() && pending == 0) {
+        while (nreqs.get() > own && waiting() == 0) {
             int r = sys.poll(resultFd.fd(), Sys.POLLIN, 100);
             if (r > 0) {
                 return;
@@ -528,10 +674,10 @@ public final class Engine {
     private void dispatch() {
         Sys sys = Sys.current();
         while (!dispatcherStop) {
-            for (int spin = 0; spin < SPIN_CHECKS && pending == 0 && !dispatcherStop; spin++) {
-                Thread.onSpinWait();    // as in pollWait: a result often lands within microseconds
+            for (int spin = 0; spin < SPIN_CHECKS && waiting() == 0 && !dispatcherStop; spin++) {
+                Thread.yield();    // as in pollWait: a result often lands within microseconds
             }
-            int r = pending > 0 ? 1 : sys.poll(resultFd.fd(), Sys.POLLIN, -1);
+            int r = waiting() > 0 ? 1 : sys.poll(resultFd.fd(), Sys.POLLIN, -1);
             if (dispatcherStop) {
                 break;
             }
@@ -570,28 +716,23 @@ public final class Engine {
         return nreqs.get();
     }
 
-    /** Requests queued, not yet picked by a worker. */
+    /** Requests submitted, not yet started by a worker. */
     public int nready() {
-        reqLock.lock();
-        try {
-            return reqQueue.size();
-        } finally {
-            reqLock.unlock();
-        }
+        return ready.get();
     }
 
     /** Results waiting for pollCb. */
     public int npending() {
-        return pending;
+        return waiting();
+    }
+
+    /** Results not yet taken by pollCb: pending without the counts pollCb calls hold. */
+    private int waiting() {
+        return pending.get() - held;
     }
 
     public int nthreads() {
-        reqLock.lock();
-        try {
-            return started;
-        } finally {
-            reqLock.unlock();
-        }
+        return started;
     }
 
     /** IO::AIO's min_parallel: at least n threads may run; threads still start on demand. */
@@ -600,7 +741,7 @@ public final class Engine {
         try {
             if (wanted < n) {
                 wanted = n;
-                while (started < wanted && started - running < reqQueue.size()) {
+                while (needsWorker()) {
                     startWorkerLocked();
                 }
             }
@@ -689,16 +830,20 @@ public final class Engine {
             }
             closed = true;
             if (cancelQueued) {
+                // Requests pushed after this drain were accepted before close and still run.
+                drainInboxLocked();
                 for (Task t; (t = reqQueue.take()) != null; ) {
-                    t.state = Task.CANCELLED;
-                    cancelled.add(t);
+                    if (t.moveFrom(Task.QUEUED, Task.CANCELLED)) {
+                        queued.decrementAndGet();
+                        ready.decrementAndGet();
+                        cancelled.add(t);
+                    }
                 }
-                queued = 0;
             }
-            if (wanted == 0 && !reqQueue.isEmpty()) {
+            if (wanted == 0 && queued.get() > 0) {
                 wanted = 1;    // a paused engine must still finish what it accepted
             }
-            while (started < wanted && started - running < reqQueue.size()) {
+            while (needsWorker()) {
                 startWorkerLocked();
             }
         } finally {
@@ -725,22 +870,19 @@ public final class Engine {
         joinAll(toJoin);
         if (dispatcher != null) {
             dispatcherStop = true;
-            resLock.lock();
-            try {
-                resultFd.signal(Sys.current());    // wakes the dispatcher's poll(2)
-            } finally {
-                resLock.unlock();
-            }
+            resultFd.signal(Sys.current());    // wakes the dispatcher's poll(2)
             LockSupport.unpark(dispatcher);
             if (Thread.currentThread() != dispatcher) {
                 joinAll(List.of(dispatcher));
             }
         }
-        resLock.lock();
+        // Workers and the dispatcher are gone; pollLock keeps a late pollCb's drain off a
+        // descriptor number that may be reused once closed.
+        pollLock.lock();
         try {
             resultFd.close(Sys.current());
         } finally {
-            resLock.unlock();
+            pollLock.unlock();
         }
     }
 

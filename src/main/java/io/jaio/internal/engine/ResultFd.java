@@ -5,13 +5,14 @@ import io.jaio.internal.sys.Sys;
 
 /**
  * The descriptor an event loop watches: readable (POLLIN) iff results wait for pollCb. An
- * eventfd, or a pipe where eventfd is missing. {@link #signal} and {@link #reset} are called
- * only under the engine's resLock, on the empty → non-empty and non-empty → empty transitions
- * of the result queue, so the descriptor's state always equals "the queue is non-empty".
+ * eventfd, or a pipe where eventfd is missing. The engine calls {@link #signal} when its
+ * pending count goes 0 → 1 and {@link #reset} (then a re-check) when it falls to 0; both
+ * syscalls are atomic in the kernel, so they need no lock of their own.
  */
 final class ResultFd {
     private final int readFd, writeFd;
-    private boolean closed;    // resLock: after close the numbers may belong to someone else
+    /** After close the numbers may belong to someone else; set once every writer is gone. */
+    private volatile boolean closed;
 
     ResultFd(Sys sys) {
         int fd = sys.eventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK);
