@@ -290,7 +290,7 @@ public final class Aio implements AutoCloseable {
      * cancelled (their futures complete with CancellationException; callbacks do not run).
      */
     public void close(boolean cancelQueued) {
-        engine.close(cancelQueued, t -> ((Req<?>) t.owner).cancelled(t));
+        engine.close(cancelQueued, t -> ((Req<?>) t.owner()).cancelled(t));
     }
 
     // ================================================================ requests
@@ -690,7 +690,7 @@ public final class Aio implements AutoCloseable {
         }
         NPath p = path(dir, "dir");
         int m = maxreq <= 0 ? DEFAULT_SCANDIR_MAXREQ : maxreq;
-        Req<ScanResult> req = new Req<>(engine, priority, cb);
+        Req<ScanResult> req = new Req<>(engine, cb);
         Task group = engine.startGroup(new Request.ScandirGroup(p, m), priority, req);
         req.task(group);
         Scandir.start(engine, group, p, m);
@@ -742,13 +742,13 @@ public final class Aio implements AutoCloseable {
     private Req<Long> read(Fd fd, long offset, long length, MemorySegment buffer, long bufferOffset,
                            BiConsumer<? super Long, ? super Throwable> cb) {
         MemorySegment slice = slice(fd, buffer, bufferOffset, length, offset, true);
-        return submit(new Request.Read(fd, offset, slice, null, 0), cb);
+        return submit(new Request.Read(fd, offset, slice, null), cb);
     }
 
     private Req<Long> write(Fd fd, long offset, long length, MemorySegment buffer, long bufferOffset,
                             BiConsumer<? super Long, ? super Throwable> cb) {
         MemorySegment slice = slice(fd, buffer, bufferOffset, length, offset, false);
-        return submit(new Request.Write(fd, offset, slice, null, 0), cb);
+        return submit(new Request.Write(fd, offset, slice, null), cb);
     }
 
     private Req<Long> readBuffer(Fd fd, long offset, ByteBuffer dst, BiConsumer<? super Long, ? super Throwable> cb) {
@@ -760,9 +760,9 @@ public final class Aio implements AutoCloseable {
             checkRange(offset, dst.remaining());
             MemorySegment slice = MemorySegment.ofBuffer(dst);
             checkSegment(slice, true);
-            return submit(new Request.Read(fd, offset, slice, dst, dst.position()), cb);
+            return submit(new Request.Read(fd, offset, slice, dst), cb);
         } catch (RuntimeException e) {
-            fd.release();
+            fd.unpin();
             throw e;
         }
     }
@@ -773,9 +773,9 @@ public final class Aio implements AutoCloseable {
             checkRange(offset, src.remaining());
             MemorySegment slice = MemorySegment.ofBuffer(src);
             checkSegment(slice, false);
-            return submit(new Request.Write(fd, offset, slice, src, src.position()), cb);
+            return submit(new Request.Write(fd, offset, slice, src), cb);
         } catch (RuntimeException e) {
-            fd.release();
+            fd.unpin();
             throw e;
         }
     }
@@ -784,8 +784,8 @@ public final class Aio implements AutoCloseable {
         try {
             checkRange(inOffset, length);
         } catch (RuntimeException e) {
-            out.release();
-            in.release();
+            out.unpin();
+            in.unpin();
             throw e;
         }
         return submit(new Request.Sendfile(out, in, inOffset, length), cb);
@@ -795,7 +795,7 @@ public final class Aio implements AutoCloseable {
         try {
             checkRange(offset, length);
         } catch (RuntimeException e) {
-            fd.release();
+            fd.unpin();
             throw e;
         }
         return submit(new Request.Readahead(fd, offset, length), cb);
@@ -823,7 +823,7 @@ public final class Aio implements AutoCloseable {
             // The whole segment needs no slice (and no allocation): the common case of a buffer per request.
             return bufferOffset == 0 && length == buffer.byteSize() ? buffer : buffer.asSlice(bufferOffset, length);
         } catch (RuntimeException e) {
-            fd.release();
+            fd.unpin();
             throw e;
         }
     }
@@ -855,11 +855,11 @@ public final class Aio implements AutoCloseable {
 
     private static Fd fd(AioFile file) {
         Objects.requireNonNull(file, "file");
-        return new Fd(file, file.acquire());
+        return file.pin() ? file : Request.RawFd.CLOSED;
     }
 
     private static Fd fd(int fd) {
-        return new Fd(null, fd);
+        return new Request.RawFd(fd);
     }
 
     /** An absolute path as bytes; made now, so a later chdir cannot redirect the request. */
@@ -877,7 +877,7 @@ public final class Aio implements AutoCloseable {
     }
 
     private <T> Req<T> submit(Request r, BiConsumer<? super T, ? super Throwable> cb) {
-        Req<T> req = new Req<>(engine, priority, cb);
+        Req<T> req = new Req<>(engine, cb);
         Task t = engine.newTask(r, priority, req);
         req.task(t);
         try {

@@ -2,6 +2,9 @@ package io.jaio;
 
 import io.jaio.internal.sys.Sys;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * An open file descriptor, as {@link Aio#open} returns it. Every request that takes a
  * descriptor takes an {@code AioFile} or a raw {@code int}.
@@ -11,23 +14,35 @@ import io.jaio.internal.sys.Sys;
  * has let go. Closing twice is harmless; after the first close, requests on this file fail
  * with EBADF and {@link #fd()} returns -1.
  */
-public final class AioFile implements AutoCloseable {
-    private int fd;            // this; -1 once close(2) has run or been handed off
-    private int users;         // this; requests between acquire and release
-    private boolean closed;    // this
+public final class AioFile extends Request.Fd implements AutoCloseable {
+    /** state: CLOSED once close was asked for; GONE once close(2) ran or was handed off; users above. */
+    private static final int CLOSED = 1, GONE = 2, USER = 4;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(AioFile.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final int fd;
+    /** USER × pinned requests | GONE | CLOSED; changed only by compare-and-set or getAndAdd. */
+    private volatile int state;
 
     AioFile(int fd) {
         this.fd = fd;
     }
 
     /** The descriptor, or -1 once closed. */
-    public synchronized int fd() {
-        return closed ? -1 : fd;
+    public int fd() {
+        return (state & CLOSED) != 0 ? -1 : fd;
     }
 
     /** True once {@link #close()} or {@link Aio#close(AioFile)} has been called. */
-    public synchronized boolean isClosed() {
-        return closed;
+    public boolean isClosed() {
+        return (state & CLOSED) != 0;
     }
 
     /** Closes the descriptor now, or as soon as the requests still using it finish. */
@@ -40,43 +55,48 @@ public final class AioFile implements AutoCloseable {
     }
 
     /** Marks closed; returns the descriptor if the caller must close(2) it now, else -1. */
-    synchronized int markClosed() {
-        if (closed) {
-            return -1;
+    int markClosed() {
+        for (;;) {
+            int s = state;
+            if ((s & CLOSED) != 0) {
+                return -1;
+            }
+            boolean idle = s < USER;
+            if (STATE.compareAndSet(this, s, s | CLOSED | (idle ? GONE : 0))) {
+                return idle ? fd : -1;    // else the last request to unpin closes it
+            }
         }
-        closed = true;
-        return users == 0 ? take() : -1;
     }
 
-    private int take() {
-        int f = fd;
-        fd = -1;
-        return f;
-    }
-
-    /** Pins the descriptor for a request; -1 (so the syscall fails with EBADF) if closed. */
-    synchronized int acquire() {
-        if (closed) {
-            return -1;
-        }
-        users++;
-        return fd;
-    }
-
-    /** Unpins; closes the descriptor if this was the last user of a closed file. */
-    void release() {
-        int toClose;
-        synchronized (this) {
-            users--;
-            toClose = closed && users == 0 && fd >= 0 ? take() : -1;
-        }
-        if (toClose >= 0) {
-            Sys.current().close(toClose);
+    /** Pins the descriptor for a request; false (the request then gets EBADF) if closed. */
+    boolean pin() {
+        for (;;) {
+            int s = state;
+            if ((s & CLOSED) != 0) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, s + USER)) {
+                return true;
+            }
         }
     }
 
     @Override
-    public synchronized String toString() {
-        return "AioFile[fd=" + (closed ? "closed" : fd) + "]";
+    int num() {
+        return fd;    // pinned: close(2) cannot have run
+    }
+
+    /** Unpins; closes the descriptor if this was the last user of a closed file. */
+    @Override
+    void unpin() {
+        int s = (int) STATE.getAndAdd(this, -USER) - USER;
+        if (s == CLOSED && STATE.compareAndSet(this, CLOSED, CLOSED | GONE)) {
+            Sys.current().close(fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AioFile[fd=" + (isClosed() ? "closed" : fd) + "]";
     }
 }

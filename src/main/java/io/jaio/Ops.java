@@ -38,7 +38,7 @@ final class Ops implements Runner {
         for (Class<?> c : Request.class.getPermittedSubclasses()) {
             init(c);
         }
-        for (Class<?> c : new Class<?>[] {Request.NPath.class, Request.Fd.class, Request.DirList.class,
+        for (Class<?> c : new Class<?>[] {Request.NPath.class, Request.RawFd.class, Request.DirList.class,
                 ErrnoException.class, FileStat.class, ScanResult.class, AioFile.class, Scratch.class,
                 Scandir.class, Stat.class, Dirents.class, Names.class, Instant.class}) {
             init(c);
@@ -68,7 +68,7 @@ final class Ops implements Runner {
 
     @Override
     public void deliver(Task t) {
-        ((Req<?>) t.owner).deliver(t.result(), t.error());
+        ((Req<?>) t.owner()).deliver(t.result(), t.error());
     }
 
     static Object exec(Request request, Scratch s) throws Exception {
@@ -96,22 +96,22 @@ final class Ops implements Runner {
                 yield null;
             }
             case Read rd -> {
-                long n = transfer(rd.fd().fd(), rd.offset(), rd.buf(), true, s);
+                long n = transfer(rd.fd().num(), rd.offset(), rd.buf(), true, s);
                 if (rd.bb() != null) {
-                    rd.bb().position(rd.bbPosition() + (int) n);
+                    rd.bb().position(rd.bb().position() + (int) n);
                 }
-                yield n;
+                yield boxed(n);
             }
             case Write wr -> {
-                long n = transfer(wr.fd().fd(), wr.offset(), wr.buf(), false, s);
+                long n = transfer(wr.fd().num(), wr.offset(), wr.buf(), false, s);
                 if (wr.bb() != null) {
-                    wr.bb().position(wr.bbPosition() + (int) n);
+                    wr.bb().position(wr.bb().position() + (int) n);
                 }
-                yield n;
+                yield boxed(n);
             }
             case Sendfile sf -> sendfile(sf, s);
             case Readahead ra -> {
-                long r = sys.readahead(ra.fd().fd(), ra.offset(), ra.length());
+                long r = sys.readahead(ra.fd().num(), ra.offset(), ra.length());
                 if (r == -Errno.ENOSYS) {
                     emulateReadahead(ra, s);    // no readahead(2): read the range and drop it
                     r = 0;
@@ -120,7 +120,7 @@ final class Ops implements Runner {
                 yield null;
             }
             case Request.Stat st -> stat(st.path(), st.follow(), s);
-            case Fstat fs -> fstat(fs.fd().fd(), s);
+            case Fstat fs -> fstat(fs.fd().num(), s);
             case Unlink u -> {
                 check(sys.unlink(cPath(u.path(), s.path1, "unlink")), "unlink", u.path(), null);
                 yield null;
@@ -155,7 +155,7 @@ final class Ops implements Runner {
                 yield rd.types() ? l : l.names();
             }
             case Fsync f -> {
-                int fd = f.fd().fd();
+                int fd = f.fd().num();
                 long r;
                 String name = f.dataOnly() ? "fdatasync" : "fsync";
                 do {
@@ -170,6 +170,26 @@ final class Ops implements Runner {
             }
             case ScandirGroup g -> throw new IllegalStateException("a group has no work of its own");
         };
+    }
+
+    /** Power-of-two counts (block-sized transfers, 1 B … 1 GiB), boxed once. */
+    private static final Long[] POWERS_OF_TWO = new Long[31];
+
+    static {
+        for (int i = 0; i < POWERS_OF_TWO.length; i++) {
+            POWERS_OF_TWO[i] = (long) 1 << i;
+        }
+    }
+
+    /**
+     * A transfer count as the Long a Req carries. Reads and writes of whole blocks return a
+     * power of two, so those come from a table instead of a new box per request.
+     */
+    static Long boxed(long n) {
+        if (n > 0 && (n & (n - 1)) == 0 && n <= 1L << 30) {
+            return POWERS_OF_TWO[Long.numberOfTrailingZeros(n)];
+        }
+        return n;
     }
 
     /** A {@code struct timespec} at {@code off}: the instant, or UTIME_OMIT for null. */
@@ -246,7 +266,7 @@ final class Ops implements Runner {
         while (done < sf.length()) {
             long r;
             do {
-                r = sys.sendfile(sf.out().fd(), sf.in().fd(), sf.inOffset() + done, sf.length() - done);
+                r = sys.sendfile(sf.out().num(), sf.in().num(), sf.inOffset() + done, sf.length() - done);
             } while (r == -Errno.EINTR);
             if (r == -Errno.EINVAL || r == -Errno.ENOSYS) {
                 if (done == 0 || r == -Errno.ENOSYS) {
@@ -274,7 +294,7 @@ final class Ops implements Runner {
             MemorySegment b = s.bounce(chunk).asSlice(0, chunk);
             long r;
             do {
-                r = sys.pread(sf.in().fd(), b, chunk, sf.inOffset() + start + done);
+                r = sys.pread(sf.in().num(), b, chunk, sf.inOffset() + start + done);
             } while (r == -Errno.EINTR);
             if (r < 0 && done > 0) break;
             check(r, "pread", null, null);
@@ -283,7 +303,7 @@ final class Ops implements Runner {
             while (off < r) {
                 long w;
                 do {
-                    w = sys.write(sf.out().fd(), b.asSlice(off, r - off), r - off);
+                    w = sys.write(sf.out().num(), b.asSlice(off, r - off), r - off);
                 } while (w == -Errno.EINTR);
                 if (w < 0 && done + off > 0) return done + off;
                 check(w, "write", null, null);
@@ -298,7 +318,7 @@ final class Ops implements Runner {
         long done = 0;
         while (done < ra.length()) {
             long chunk = Math.min(ra.length() - done, Scratch.BOUNCE_MAX);
-            long r = check(s.sys.pread(ra.fd().fd(), s.bounce(chunk), chunk, ra.offset() + done), "pread", null, null);
+            long r = check(s.sys.pread(ra.fd().num(), s.bounce(chunk), chunk, ra.offset() + done), "pread", null, null);
             if (r == 0) break;
             done += r;
         }

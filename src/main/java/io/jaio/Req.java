@@ -26,14 +26,13 @@ import java.util.function.BiConsumer;
  * @param <T> the result type
  */
 public final class Req<T> extends CompletableFuture<T> {
+    // One Req is made per request: keep it to these three fields (the priority lives in the task).
     private final Engine engine;
-    private final int priority;
     private final BiConsumer<? super T, ? super Throwable> callback;
     private Task task;    // set once, before the task is submitted
 
-    Req(Engine engine, int priority, BiConsumer<? super T, ? super Throwable> callback) {
+    Req(Engine engine, BiConsumer<? super T, ? super Throwable> callback) {
         this.engine = engine;
-        this.priority = priority;
         this.callback = callback;
     }
 
@@ -43,7 +42,7 @@ public final class Req<T> extends CompletableFuture<T> {
 
     /** The priority this request was submitted with, -4 … 4. */
     public int priority() {
-        return priority;
+        return task.pri();
     }
 
     /**
@@ -82,6 +81,6 @@ public final class Req<T> extends CompletableFuture<T> {
     @Override
     public String toString() {
         Task t = task;
-        return "Req[" + (t == null ? "?" : t.request) + ", pri=" + priority + ", " + super.toString() + "]";
+        return "Req[" + (t == null ? "?" : t.request) + ", pri=" + (t == null ? "?" : t.pri()) + ", " + super.toString() + "]";
     }
 }

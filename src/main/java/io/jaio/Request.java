@@ -17,12 +17,41 @@ sealed interface Request {
     /** A path as the user gave it (for messages) and as the kernel wants it (bytes, no NUL). */
     record NPath(String display, byte[] bytes) {}
 
-    /** A descriptor, pinned when it came from an AioFile. */
-    record Fd(AioFile file, int fd) {
-        void release() {
-            if (file != null && fd >= 0) {
-                file.release();
-            }
+    /**
+     * A descriptor a request uses: an {@link AioFile} pinned for the request (so a pinned
+     * request costs no object of its own), or a raw number. A class, not an interface, so
+     * that its methods stay package-private on the public AioFile.
+     */
+    abstract sealed class Fd permits AioFile, RawFd {
+        /** The descriptor number the syscall gets; -1 makes it fail with EBADF. */
+        abstract int num();
+
+        /** Ends the pin; called once, by {@link Request#release()}. */
+        abstract void unpin();
+    }
+
+    /** A raw descriptor the caller owns; nothing to pin. */
+    final class RawFd extends Fd {
+        /** What a request on an already-closed AioFile gets: the syscall fails with EBADF. */
+        static final RawFd CLOSED = new RawFd(-1);
+
+        private final int num;
+
+        RawFd(int num) {
+            this.num = num;
+        }
+
+        @Override
+        int num() {
+            return num;
+        }
+
+        @Override
+        void unpin() {}
+
+        @Override
+        public String toString() {
+            return "fd " + num;
         }
     }
 
@@ -35,28 +64,31 @@ sealed interface Request {
     /** Closes {@code file} (if not null) or the raw descriptor. Not pinned: it ends the pin. */
     record Close(AioFile file, int fd) implements Request {}
 
-    /** {@code buf} is exactly the bytes to fill; {@code bb} (or null) gets its position moved. */
-    record Read(Fd fd, long offset, MemorySegment buf, ByteBuffer bb, int bbPosition) implements Request {
-        @Override public void release() { fd.release(); }
+    /**
+     * {@code buf} is exactly the bytes to fill; {@code bb} (or null) is the buffer it views,
+     * whose position moves on by the count transferred (nobody else touches it meanwhile).
+     */
+    record Read(Fd fd, long offset, MemorySegment buf, ByteBuffer bb) implements Request {
+        @Override public void release() { fd.unpin(); }
     }
 
-    record Write(Fd fd, long offset, MemorySegment buf, ByteBuffer bb, int bbPosition) implements Request {
-        @Override public void release() { fd.release(); }
+    record Write(Fd fd, long offset, MemorySegment buf, ByteBuffer bb) implements Request {
+        @Override public void release() { fd.unpin(); }
     }
 
     record Sendfile(Fd out, Fd in, long inOffset, long length) implements Request {
-        @Override public void release() { out.release(); in.release(); }
+        @Override public void release() { out.unpin(); in.unpin(); }
     }
 
     record Readahead(Fd fd, long offset, long length) implements Request {
-        @Override public void release() { fd.release(); }
+        @Override public void release() { fd.unpin(); }
     }
 
     /** stat ({@code follow}) or lstat. */
     record Stat(NPath path, boolean follow) implements Request {}
 
     record Fstat(Fd fd) implements Request {
-        @Override public void release() { fd.release(); }
+        @Override public void release() { fd.unpin(); }
     }
 
     record Unlink(NPath path) implements Request {}
@@ -76,7 +108,7 @@ sealed interface Request {
     record Readdir(NPath path, boolean types) implements Request {}
 
     record Fsync(Fd fd, boolean dataOnly) implements Request {
-        @Override public void release() { fd.release(); }
+        @Override public void release() { fd.unpin(); }
     }
 
     /** The group record of a scandir; its work is done by {@link Scandir} through children. */

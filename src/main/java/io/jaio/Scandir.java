@@ -56,13 +56,13 @@ final class Scandir {
     }
 
     private void begin() {
-        engine.submitChild(new Request.Stat(dir, true), group.pri, (r, e) -> {
+        engine.submitChild(new Request.Stat(dir, true), group.pri(), (r, e) -> {
             if (e != null) {
                 finish(null, e);
                 return;
             }
             hash1 = hash((FileStat) r);
-            engine.submitChild(new Request.Readdir(dir, true), group.pri, this::onReaddir);
+            engine.submitChild(new Request.Readdir(dir, true), group.pri(), this::onReaddir);
         });
     }
 
@@ -76,7 +76,7 @@ final class Scandir {
         if (hook != null) {
             hook.run();
         }
-        engine.submitChild(new Request.Stat(dir, true), group.pri, (r2, e2) -> {
+        engine.submitChild(new Request.Stat(dir, true), group.pri(), (r2, e2) -> {
             if (e2 != null) {
                 finish(null, e2);
                 return;
@@ -154,12 +154,12 @@ final class Scandir {
 
     private void probe(String name) {
         NPath dot = child(name + "/.");
-        engine.submitChild(new Request.Stat(dot, true), group.pri, (r, e) -> {
+        engine.submitChild(new Request.Stat(dot, true), group.pri(), (r, e) -> {
             if (e != null) {
                 settle(name, false);
                 return;
             }
-            engine.submitChild(new Request.Stat(child(name), false), group.pri,
+            engine.submitChild(new Request.Stat(child(name), false), group.pri(),
                     (r2, e2) -> settle(name, e2 == null && ((FileStat) r2).isDirectory()));
         });
     }

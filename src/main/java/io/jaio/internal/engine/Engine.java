@@ -141,7 +141,7 @@ public final class Engine {
 
     /** A task for {@code request}, not yet submitted. */
     public Task newTask(Object request, int pri, Object owner) {
-        return new Task(request, pri, owner, null, Task.QUEUED);
+        return new Task(request, pri, owner, Task.QUEUED);
     }
 
     /**
@@ -215,20 +215,19 @@ public final class Engine {
      * even while closing, so a group in flight always finishes.
      */
     public void submitChild(Object request, int pri, Task.Continuation then) {
-        push(new Task(request, pri, null, then, Task.QUEUED));
+        push(new Task(request, pri, then, Task.QUEUED));
     }
 
     /** A group: a task with no work of its own, counted in nreqs until {@link #finish}. */
     public Task startGroup(Object request, int pri, Object owner) {
-        Task t = new Task(request, pri, owner, null, Task.GROUP);
+        Task t = new Task(request, pri, owner, Task.GROUP);
         admit(false);
         return t;
     }
 
     /** Completes a group with its outcome; it is delivered like any result. */
     public void finish(Task group, Object result, Throwable error) {
-        group.result = result;
-        group.error = error;
+        group.outcome(result, error);
         publish(group);
     }
 
@@ -448,19 +447,23 @@ public final class Engine {
     }
 
     private void execute(Task t, Worker w) {
+        Object result = null;
+        Throwable error = null;
         try {
-            t.result = runner.run(t.request, w);
+            result = runner.run(t.request, w);
         } catch (Throwable e) {
-            t.error = e;
+            error = e;
         }
-        if (t.continuation != null) {
+        Task.Continuation then = t.continuation();
+        if (then != null) {
             t.state(Task.DONE);
             try {
-                t.continuation.done(t.result, t.error);
+                then.done(result, error);
             } catch (Throwable e) {
                 errorHandler.accept(e);
             }
         } else {
+            t.outcome(result, error);
             publish(t);
         }
     }
@@ -850,8 +853,8 @@ public final class Engine {
             reqLock.unlock();
         }
         for (Task t : cancelled) {
-            if (t.continuation != null) {
-                t.continuation.done(null, new CancellationException("jaio: closed"));    // its group counts it
+            if (t.continuation() != null) {
+                t.continuation().done(null, new CancellationException("jaio: closed"));    // its group counts it
             } else {
                 onCancel.accept(t);
                 requestDone();
