@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * What stat, lstat and fstat return: the fields of {@code struct stat}, with times to the
- * nanosecond.
+ * nanosecond. Times are kept as seconds and nanoseconds; {@link #atime()}, {@link #mtime()}
+ * and {@link #ctime()} make an {@link Instant} of them when asked.
  *
  * @param dev     device of the containing file system
  * @param ino     inode number
@@ -16,12 +17,32 @@ import java.time.Instant;
  * @param size    size in bytes
  * @param blksize preferred I/O block size
  * @param blocks  512-byte blocks allocated
- * @param atime   last access
- * @param mtime   last modification
- * @param ctime   last status change
+ * @param atimeSec  last access, seconds since the epoch
+ * @param atimeNsec last access, nanoseconds within that second
+ * @param mtimeSec  last modification, seconds since the epoch
+ * @param mtimeNsec last modification, nanoseconds within that second
+ * @param ctimeSec  last status change, seconds since the epoch
+ * @param ctimeNsec last status change, nanoseconds within that second
  */
 public record FileStat(long dev, long ino, int mode, long nlink, int uid, int gid, long rdev,
-                       long size, long blksize, long blocks, Instant atime, Instant mtime, Instant ctime) {
+                       long size, long blksize, long blocks,
+                       long atimeSec, int atimeNsec, long mtimeSec, int mtimeNsec,
+                       long ctimeSec, int ctimeNsec) {
+
+    /** Last access. */
+    public Instant atime() {
+        return Instant.ofEpochSecond(atimeSec, atimeNsec);
+    }
+
+    /** Last modification. */
+    public Instant mtime() {
+        return Instant.ofEpochSecond(mtimeSec, mtimeNsec);
+    }
+
+    /** Last status change. */
+    public Instant ctime() {
+        return Instant.ofEpochSecond(ctimeSec, ctimeNsec);
+    }
 
     /** True for a directory. */
     public boolean isDirectory() {

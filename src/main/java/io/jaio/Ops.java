@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
 final class Ops implements Runner {
     static final Ops INSTANCE = new Ops();
 
+    /** Copies a stat buffer straight into the public record; linked when Ops is (see preload). */
+    private static final Stat.Sink<FileStat> FILE_STAT = FileStat::new;
+
     /** Cleared the first time statx reports ENOSYS; fstatat serves from then on. */
     private static volatile boolean haveStatx = true;
 
@@ -40,7 +43,7 @@ final class Ops implements Runner {
         }
         for (Class<?> c : new Class<?>[] {Request.NPath.class, Request.RawFd.class, Request.DirList.class,
                 ErrnoException.class, FileStat.class, ScanResult.class, AioFile.class, Scratch.class,
-                Scandir.class, Stat.class, Dirents.class, Names.class, Instant.class}) {
+                Scandir.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
             init(c);
         }
         Errno.name(Errno.EMFILE);    // links strerrorname_np and strerrordesc_np
@@ -331,12 +334,12 @@ final class Ops implements Runner {
             int r = s.sys.statx(Sys.AT_FDCWD, p, flags, Stat.STATX_BASIC_STATS, s.stat);
             if (r != -Errno.ENOSYS) {
                 check(r, "statx", path, null);
-                return fileStat(Stat.fromStatx(s.stat));
+                return Stat.fromStatx(s.stat, FILE_STAT);
             }
             haveStatx = false;
         }
         check(s.sys.fstatat(Sys.AT_FDCWD, p, s.stat, flags), follow ? "stat" : "lstat", path, null);
-        return fileStat(Stat.fromStat(s.stat));
+        return Stat.fromStat(s.stat, FILE_STAT);
     }
 
     private static FileStat fstat(int fd, Scratch s) throws Exception {
@@ -346,20 +349,12 @@ final class Ops implements Runner {
             int r = s.sys.statx(fd, empty, Sys.AT_EMPTY_PATH, Stat.STATX_BASIC_STATS, s.stat);
             if (r != -Errno.ENOSYS) {
                 check(r, "statx", null, null);
-                return fileStat(Stat.fromStatx(s.stat));
+                return Stat.fromStatx(s.stat, FILE_STAT);
             }
             haveStatx = false;
         }
         check(s.sys.fstat(fd, s.stat), "fstat", null, null);
-        return fileStat(Stat.fromStat(s.stat));
-    }
-
-    static FileStat fileStat(Stat st) {
-        return new FileStat(st.dev(), st.ino(), st.mode(), st.nlink(), st.uid(), st.gid(), st.rdev(),
-                st.size(), st.blksize(), st.blocks(),
-                Instant.ofEpochSecond(st.atimeSec(), st.atimeNsec()),
-                Instant.ofEpochSecond(st.mtimeSec(), st.mtimeNsec()),
-                Instant.ofEpochSecond(st.ctimeSec(), st.ctimeNsec()));
+        return Stat.fromStat(s.stat, FILE_STAT);
     }
 
     /** The whole directory through getdents64, without "." and "..". */

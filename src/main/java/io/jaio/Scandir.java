@@ -87,7 +87,7 @@ final class Scandir {
 
     private void onSecondStat(DirList list, FileStat st) {
         long now = System.currentTimeMillis() / 1000;
-        boolean slow = !java.util.Arrays.equals(hash1, hash(st)) || st.mtime().getEpochSecond() == now;
+        boolean slow = !java.util.Arrays.equals(hash1, hash(st)) || st.mtimeSec() == now;
         var route = routeHook;
         if (route != null) {
             route.accept(slow);
@@ -106,7 +106,7 @@ final class Scandir {
     /** dev, ino, nlink, size, mtime: what IO::AIO compares between the two stats. */
     private static long[] hash(FileStat st) {
         return new long[] {st.dev(), st.ino(), st.nlink(), st.size(),
-                st.mtime().getEpochSecond(), st.mtime().getNano()};
+                st.mtimeSec(), st.mtimeNsec()};
     }
 
     /** d_type DT_DIR first, then DT_UNKNOWN, then the rest (which cannot be directories). */

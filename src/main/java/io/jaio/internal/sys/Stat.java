@@ -8,6 +8,9 @@ import io.jaio.internal.bindings.timespec;
 
 import java.lang.foreign.MemorySegment;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 /**
  * The fields of {@code struct stat} / {@code struct statx}, copied out of native memory so
  * that no address leaves the sys layer. Times are seconds plus nanoseconds.
@@ -31,28 +34,53 @@ public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, l
     /** What jaio asks statx for: everything {@code struct stat} has. */
     public static final int STATX_BASIC_STATS = LibC.STATX_BASIC_STATS();
 
+    // Where the timestamps' fields sit in each struct, from the generated layouts: reading them
+    // at these offsets spares the slice (an object) a struct-typed accessor would make.
+    private static final long ST_ATIM = stat.st_atim$offset(), ST_MTIM = stat.st_mtim$offset(),
+            ST_CTIM = stat.st_ctim$offset(), TS_SEC = timespec.tv_sec$offset(), TS_NSEC = timespec.tv_nsec$offset();
+    private static final long STX_ATIME = statx.stx_atime$offset(), STX_MTIME = statx.stx_mtime$offset(),
+            STX_CTIME = statx.stx_ctime$offset(), STXT_SEC = statx_timestamp.tv_sec$offset(),
+            STXT_NSEC = statx_timestamp.tv_nsec$offset();
+
+    /** What a stat buffer's fields are copied into; {@code Stat::new} is one. */
+    @FunctionalInterface
+    public interface Sink<T> {
+        T make(long dev, long ino, int mode, long nlink, int uid, int gid, long rdev,
+               long size, long blksize, long blocks,
+               long atimeSec, int atimeNsec, long mtimeSec, int mtimeNsec,
+               long ctimeSec, int ctimeNsec);
+    }
+
     /** Reads a filled {@code struct stat}. */
     public static Stat fromStat(MemorySegment b) {
-        MemorySegment a = stat.st_atim(b), m = stat.st_mtim(b), c = stat.st_ctim(b);
-        return new Stat(stat.st_dev(b), stat.st_ino(b), stat.st_mode(b), stat.st_nlink(b),
-                stat.st_uid(b), stat.st_gid(b), stat.st_rdev(b), stat.st_size(b),
-                stat.st_blksize(b), stat.st_blocks(b),
-                timespec.tv_sec(a), (int) timespec.tv_nsec(a),
-                timespec.tv_sec(m), (int) timespec.tv_nsec(m),
-                timespec.tv_sec(c), (int) timespec.tv_nsec(c));
+        return fromStat(b, Stat::new);
     }
 
     /** Reads a filled {@code struct statx}; devices are recombined as glibc's makedev does. */
     public static Stat fromStatx(MemorySegment b) {
-        MemorySegment a = statx.stx_atime(b), m = statx.stx_mtime(b), c = statx.stx_ctime(b);
-        return new Stat(makedev(statx.stx_dev_major(b), statx.stx_dev_minor(b)), statx.stx_ino(b),
+        return fromStatx(b, Stat::new);
+    }
+
+    /** Reads a filled {@code struct stat} into what {@code sink} makes. */
+    public static <T> T fromStat(MemorySegment b, Sink<T> sink) {
+        return sink.make(stat.st_dev(b), stat.st_ino(b), stat.st_mode(b), stat.st_nlink(b),
+                stat.st_uid(b), stat.st_gid(b), stat.st_rdev(b), stat.st_size(b),
+                stat.st_blksize(b), stat.st_blocks(b),
+                b.get(JAVA_LONG, ST_ATIM + TS_SEC), (int) b.get(JAVA_LONG, ST_ATIM + TS_NSEC),
+                b.get(JAVA_LONG, ST_MTIM + TS_SEC), (int) b.get(JAVA_LONG, ST_MTIM + TS_NSEC),
+                b.get(JAVA_LONG, ST_CTIM + TS_SEC), (int) b.get(JAVA_LONG, ST_CTIM + TS_NSEC));
+    }
+
+    /** Reads a filled {@code struct statx} into what {@code sink} makes. */
+    public static <T> T fromStatx(MemorySegment b, Sink<T> sink) {
+        return sink.make(makedev(statx.stx_dev_major(b), statx.stx_dev_minor(b)), statx.stx_ino(b),
                 statx.stx_mode(b) & 0xffff, statx.stx_nlink(b) & 0xffffffffL,
                 statx.stx_uid(b), statx.stx_gid(b),
                 makedev(statx.stx_rdev_major(b), statx.stx_rdev_minor(b)), statx.stx_size(b),
                 statx.stx_blksize(b) & 0xffffffffL, statx.stx_blocks(b),
-                statx_timestamp.tv_sec(a), statx_timestamp.tv_nsec(a),
-                statx_timestamp.tv_sec(m), statx_timestamp.tv_nsec(m),
-                statx_timestamp.tv_sec(c), statx_timestamp.tv_nsec(c));
+                b.get(JAVA_LONG, STX_ATIME + STXT_SEC), b.get(JAVA_INT, STX_ATIME + STXT_NSEC),
+                b.get(JAVA_LONG, STX_MTIME + STXT_SEC), b.get(JAVA_INT, STX_MTIME + STXT_NSEC),
+                b.get(JAVA_LONG, STX_CTIME + STXT_SEC), b.get(JAVA_INT, STX_CTIME + STXT_NSEC));
     }
 
     /** glibc's {@code gnu_dev_makedev}. */
