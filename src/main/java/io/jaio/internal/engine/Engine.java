@@ -47,12 +47,13 @@ public final class Engine {
     /** How long an idle worker (one at a time) watches for new work before it parks. */
     private static final long SPIN_NANOS = 30_000;
 
-    private static final VarHandle INBOX, DONE;
+    private static final VarHandle INBOX, DONE, WAKING;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             INBOX = l.findVarHandle(Engine.class, "inbox", Task.class);
+            WAKING = l.findVarHandle(Engine.class, "waking", boolean.class);
             DONE = l.findVarHandle(Engine.class, "done", Task.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -84,6 +85,12 @@ public final class Engine {
     private volatile int wanted;                                 // IO::AIO's min/max_parallel
     private volatile int started;                                // live worker threads
     private volatile int idle;                                   // workers parked for work
+    /**
+     * A worker has been signalled and has not yet woken; submitters then leave waking to it.
+     * A submitter reads this after its push, and the woken worker clears it before it looks
+     * at the queue, so the push is either seen by that worker or followed by a new signal.
+     */
+    private volatile boolean waking;
     private volatile int running;                                // workers executing a request
     private int maxIdle = 4;                                     // reqLock
     private long idleTimeoutNanos = TimeUnit.SECONDS.toNanos(10); // reqLock
@@ -244,12 +251,23 @@ public final class Engine {
             head = inbox;
             t.next = head;
         } while (!INBOX.compareAndSet(this, head, t));
-        if (idle > 0 || needsWorker()) {
+        if (idle > 0 && !waking && WAKING.compareAndSet(this, false, true)) {
+            // One wake-up in flight at a time: a burst of submissions costs one lock and one
+            // futex wake, and the woken worker wakes the next if work is left (takeLocked).
             reqLock.lock();
             try {
                 if (idle > 0) {
                     workAvailable.signal();
+                } else {
+                    waking = false;
                 }
+            } finally {
+                reqLock.unlock();
+            }
+        }
+        if (needsWorker()) {
+            reqLock.lock();
+            try {
                 if (closed && wanted == 0) {
                     wanted = 1;    // a paused engine must still finish what it accepted before close
                 }
@@ -400,6 +418,10 @@ public final class Engine {
             }
             int k = takeLocked(out);
             if (k > 0) {
+                if (idle > 0 && !waking && queued.get() > 0) {
+                    waking = true;    // pass the wake-up on: more work than this worker took
+                    workAvailable.signal();
+                }
                 return k;
             }
             if (spinners == 0 && !spun) {
@@ -442,6 +464,7 @@ public final class Engine {
                 // workers are never interrupted by jaio; treat it as a spurious wake-up
             } finally {
                 idle--;
+                waking = false;    // the wake-up in flight (if it was this one) has landed
             }
         }
     }
