@@ -206,7 +206,7 @@ public final class Aio implements AutoCloseable {
         return engine.nreqs();
     }
 
-    /** Requests queued and not yet started by a worker. */
+    /** Requests submitted and not yet started by a worker (including those a worker has claimed). */
     public int nready() {
         return engine.nready();
     }

@@ -12,7 +12,7 @@ import java.util.function.BiConsumer;
  * has call it), exceptionally with {@link ErrnoException} when the syscall fails.
  *
  * <ul>
- * <li>{@link #cancel(boolean)} succeeds only while the request is still queued: its work never
+ * <li>{@link #cancel(boolean)} succeeds only until a worker starts the request: its work never
  *     runs, its callback never runs, and the future completes with
  *     {@link java.util.concurrent.CancellationException}. Once a worker has started it (or for
  *     a composite such as scandir), cancel returns false and the result is delivered as usual.</li>
@@ -49,7 +49,7 @@ public final class Req<T> extends CompletableFuture<T> {
      * Cancels the request if no worker has started it.
      *
      * @param mayInterruptIfRunning ignored: a running syscall is never interrupted
-     * @return true if the request was queued and now never runs
+     * @return true if the request had not started and now never runs
      */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {

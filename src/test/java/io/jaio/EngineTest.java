@@ -148,6 +148,34 @@ class EngineTest {
 
     @ParameterizedTest
     @EnumSource(ThreadKind.class)
+    void cancelWorksOnARequestAWorkerHasClaimedButNotStarted(ThreadKind kind) throws Exception {
+        // Paused, four requests queue up; one worker then claims all four at once (its share
+        // of the queue) and starts the first. The other three are claimed, not started.
+        try (Aio aio = Aio.builder().threads(kind).minParallel(0).maxParallel(0).build()) {
+            AtomicInteger nops = new AtomicInteger(), opens = new AtomicInteger();
+            Path never = dir.resolve("never-created-claimed");
+            Req<Void> busy = aio.busy(Duration.ofMillis(300));
+            aio.nop((v, e) -> nops.incrementAndGet());
+            Req<AioFile> open = aio.open(never, Fcntl.O_CREAT | Fcntl.O_WRONLY, 0644, (f, e) -> opens.incrementAndGet());
+            aio.nop((v, e) -> nops.incrementAndGet());
+            assertThat(aio.nready()).isEqualTo(4);
+            aio.minParallel(1);
+            await(() -> aio.nready() == 3, "the busy request to start");
+            assertThat(open.cancel(false)).isTrue();
+            assertThat(aio.nready()).as("a cancelled request is no longer ready").isEqualTo(2);
+            busy.join();
+            aio.flush();
+            assertThat(nops).as("the requests around it still run").hasValue(2);
+            assertThat(opens).hasValue(0);
+            assertThat(open).isCancelled();
+            assertThat(Files.exists(never)).as("the open never ran").isFalse();
+            assertThat(aio.nready()).isZero();
+            assertThat(aio.nreqs()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
     void cancelOfARunningRequestReportsFalseAndItFinishes(ThreadKind kind) throws Exception {
         try (Aio aio = Aio.builder().threads(kind).delivery(Delivery.MANUAL).build()) {
             AtomicInteger cb = new AtomicInteger();
