@@ -30,6 +30,8 @@ class BadInputTest {
         aio = Aio.create();
         Files.write(dir.resolve("f"), new byte[64]);
         file = aio.open(dir.resolve("f"), Fcntl.O_RDWR, 0).join();
+        // join returns once the future completes; the open leaves nreqs when its delivery ends.
+        EngineTest.await(() -> aio.nreqs() == 0, "the open's delivery to end");
     }
 
     @AfterEach

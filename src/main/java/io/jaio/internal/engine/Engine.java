@@ -268,8 +268,11 @@ public final class Engine {
         if (needsWorker()) {
             reqLock.lock();
             try {
-                if (closed && wanted == 0) {
-                    wanted = 1;    // a paused engine must still finish what it accepted before close
+                if (closed && wanted == 0 && queued.get() > 0) {
+                    // A paused engine must still finish what it accepted before close. Only if
+                    // work is queued: once close has drained and set wanted to 0 for good, a
+                    // late push (whose task a worker already ran) must not raise it again.
+                    wanted = 1;
                 }
                 while (needsWorker()) {
                     startWorkerLocked();
