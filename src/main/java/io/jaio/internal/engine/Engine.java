@@ -38,8 +38,12 @@ import java.util.function.Consumer;
  * any quiet moment it is readable iff pending > 0.
  */
 public final class Engine {
-    /** Checks of the result count pollWait makes before it blocks in poll(2). */
-    private static final int SPIN_CHECKS = 2000;
+    /**
+     * How long pollWait and the dispatcher watch the result count before they block in
+     * poll(2): a result usually lands within microseconds, and a wake-up from poll(2) costs
+     * more than that. Bounded in time, so a wait for a slow request burns at most this much.
+     */
+    private static final long POLL_SPIN_NANOS = 50_000;
     /** The most tasks a worker takes under one acquisition of reqLock. */
     private static final int MAX_BATCH = 8;
     /** How long pollCb, done with what waits, watches for one more result before it returns. */
@@ -655,8 +659,12 @@ public final class Engine {
         }
         int own = ownDeliveries();
         // A result usually lands within microseconds; look for it before paying for poll(2).
-        for (int spin = 0; spin < SPIN_CHECKS && waiting() == 0 && nreqs.get() > own; spin++) {
+        long end = System.nanoTime() + POLL_SPIN_NANOS;
+        for (int i = 1; waiting() == 0 && nreqs.get() > own; i++) {
             Thread.yield();
+            if ((i & 7) == 0 && System.nanoTime() >= end) {
+                break;
+            }
         }
         Sys sys = Sys.current();
         while (nreqs.get() > own && waiting() == 0) {
@@ -705,8 +713,12 @@ public final class Engine {
     private void dispatch() {
         Sys sys = Sys.current();
         while (!dispatcherStop) {
-            for (int spin = 0; spin < SPIN_CHECKS && waiting() == 0 && !dispatcherStop; spin++) {
+            long end = System.nanoTime() + POLL_SPIN_NANOS;
+            for (int i = 1; waiting() == 0 && !dispatcherStop; i++) {
                 Thread.yield();    // as in pollWait: a result often lands within microseconds
+                if ((i & 7) == 0 && System.nanoTime() >= end) {
+                    break;
+                }
             }
             int r = waiting() > 0 ? 1 : sys.poll(resultFd.fd(), Sys.POLLIN, -1);
             if (dispatcherStop) {
