@@ -176,6 +176,31 @@ class EngineTest {
 
     @ParameterizedTest
     @EnumSource(ThreadKind.class)
+    void parallelismChangingWhileRequestsFlowStrandsNothing(ThreadKind kind) throws Exception {
+        // Workers exit and start while submissions race them; every request must still run and
+        // be delivered without waiting for a later submission to wake a worker.
+        try (Aio aio = Aio.builder().threads(kind).maxParallel(4).build()) {
+            AtomicInteger done = new AtomicInteger();
+            Thread changer = new Thread(() -> {
+                for (int i = 0; i < 300; i++) {
+                    aio.maxParallel(1 + i % 3);
+                    aio.minParallel(1 + (i + 1) % 4);
+                }
+            });
+            changer.start();
+            int n = 20_000;
+            for (int i = 0; i < n; i++) {
+                aio.nop((v, e) -> done.incrementAndGet());
+            }
+            changer.join();
+            java.util.concurrent.CompletableFuture.runAsync(aio::flush).get(20, TimeUnit.SECONDS);
+            assertThat(done).hasValue(n);
+            assertThat(aio.nthreads()).isBetween(1, 4);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
     void cancelOfARunningRequestReportsFalseAndItFinishes(ThreadKind kind) throws Exception {
         try (Aio aio = Aio.builder().threads(kind).delivery(Delivery.MANUAL).build()) {
             AtomicInteger cb = new AtomicInteger();

@@ -337,9 +337,9 @@ public final class Engine {
                         running--;    // the previous batch, counted down under this same lock
                         wasRunning = false;
                     }
-                    k = awaitTasksLocked(batch);
+                    k = awaitTasksLocked(batch, w);
                     if (k == 0) {
-                        return;
+                        return;    // awaitTasksLocked has counted this worker out of started
                     }
                     running++;
                     wasRunning = true;
@@ -362,7 +362,9 @@ public final class Engine {
                 if (wasRunning) {
                     running--;
                 }
-                started--;
+                if (!w.countedOut) {
+                    started--;    // left through an exception, not through awaitTasksLocked
+                }
                 threads.remove(Thread.currentThread());
                 threadsChanged.signalAll();
             } finally {
@@ -417,10 +419,20 @@ public final class Engine {
      * exit: there are more workers than wanted, or it idled past the timeout while more than
      * maxIdle others idle too.
      */
-    private int awaitTasksLocked(Task[] out) {
+    private int awaitTasksLocked(Task[] out, Worker w) {
         boolean spun = false;
         for (;;) {
             if (started > wanted) {
+                // This worker may hold the one wake-up in flight; submitters that saw it pending
+                // did not signal. Hand it to another idle worker if work is queued. It leaves
+                // started now, under this lock, so the next one to look sees the true count
+                // and no more workers exit than maxParallel asked for.
+                started--;
+                w.countedOut = true;
+                if (idle > 0 && queued.get() > 0 && wanted > 0) {
+                    waking = true;
+                    workAvailable.signal();
+                }
                 return 0;
             }
             int k = takeLocked(out);
@@ -466,6 +478,8 @@ public final class Engine {
                 } else {
                     long left = workAvailable.awaitNanos(idleTimeoutNanos);
                     if (left <= 0 && queued.get() == 0 && idle > maxIdle) {
+                        started--;
+                        w.countedOut = true;
                         return 0;
                     }
                 }

@@ -10,6 +10,8 @@ import java.lang.foreign.Arena;
 public final class Worker {
     private final Arena arena = Arena.ofConfined();
     private Object local;
+    /** reqLock: the engine has already taken this worker out of its live count (it is exiting). */
+    boolean countedOut;
 
     Worker() {}
 
