@@ -1,6 +1,7 @@
 package io.jaio;
 
 import io.jaio.internal.engine.Engine;
+import io.jaio.internal.engine.Spin;
 import io.jaio.internal.engine.Task;
 
 import java.util.concurrent.CompletableFuture;
@@ -100,17 +101,9 @@ public final class Req<T> extends CompletableFuture<T> {
     }
 
     private void awaitBriefly() {
-        long end = 0;
-        for (int i = 0; !isDone(); i++) {
-            Thread.yield();
-            if ((i & 7) == 7) {
-                long now = System.nanoTime();
-                if (end == 0) {
-                    end = now + JOIN_SPIN_NANOS;
-                } else if (now >= end) {
-                    return;
-                }
-            }
+        long end = Spin.deadline(JOIN_SPIN_NANOS);
+        while (!isDone() && Spin.more(end)) {
+            // watching for delivery
         }
     }
 

@@ -250,11 +250,7 @@ public final class Engine {
     private void push(Task t) {
         ready.incrementAndGet();
         queued.incrementAndGet();
-        Task head;
-        do {
-            head = inbox;
-            t.next = head;
-        } while (!INBOX.compareAndSet(this, head, t));
+        pushOnto(INBOX, t);
         if (idle > 0 && !waking && WAKING.compareAndSet(this, false, true)) {
             // One wake-up in flight at a time: a burst of submissions costs one lock and one
             // futex wake, and the woken worker wakes the next if work is left (takeLocked).
@@ -272,25 +268,32 @@ public final class Engine {
         if (needsWorker()) {
             reqLock.lock();
             try {
-                if (closed && wanted == 0 && queued.get() > 0) {
-                    // A paused engine must still finish what it accepted before close. Only if
-                    // work is queued: once close has drained and set wanted to 0 for good, a
-                    // late push (whose task a worker already ran) must not raise it again.
-                    wanted = 1;
-                }
-                while (needsWorker()) {
-                    startWorkerLocked();
-                }
+                startNeededWorkersLocked();
             } finally {
                 reqLock.unlock();
             }
         }
     }
 
-    /** More threads are allowed and every live one is busy with earlier requests. */
+    /**
+     * More threads are allowed and every live one is busy with earlier requests, or the engine
+     * is closed and paused with work queued. Read without reqLock as a hint; acted on under it.
+     */
     private boolean needsWorker() {
         int s = started;
         return s < wanted && s - running < queued.get() || closed && wanted == 0 && queued.get() > 0;
+    }
+
+    private void startNeededWorkersLocked() {
+        if (closed && wanted == 0 && queued.get() > 0) {
+            // A paused engine must still finish what it accepted before close. Only if work is
+            // queued: once close has drained and set wanted to 0 for good, a late push (whose
+            // task a worker already ran) must not raise it again.
+            wanted = 1;
+        }
+        while (needsWorker()) {
+            startWorkerLocked();
+        }
     }
 
     private void startWorkerLocked() {
@@ -375,19 +378,7 @@ public final class Engine {
 
     /** Moves the inbox, oldest first, into the priority queue. */
     private void drainInboxLocked() {
-        Task t = (Task) INBOX.getAndSet(this, (Task) null);
-        Task fifo = null;
-        while (t != null) {    // reverse the stack
-            Task next = t.next;
-            t.next = fifo;
-            fifo = t;
-            t = next;
-        }
-        while (fifo != null) {
-            Task next = fifo.next;
-            reqQueue.add(fifo);
-            fifo = next;
-        }
+        reqQueue.addStack((Task) INBOX.getAndSet(this, (Task) null));
     }
 
     /**
@@ -452,12 +443,9 @@ public final class Engine {
                 spinners++;
                 reqLock.unlock();
                 try {
-                    long end = System.nanoTime() + SPIN_NANOS;
-                    for (int i = 0; queued.get() == 0; i++) {
-                        Thread.yield();
-                        if (System.nanoTime() >= end) {
-                            break;
-                        }
+                    long end = Spin.deadline(SPIN_NANOS);
+                    while (queued.get() == 0 && Spin.more(end)) {
+                        // watching for a push
                     }
                 } finally {
                     reqLock.lock();
@@ -520,14 +508,19 @@ public final class Engine {
      */
     private void publish(Task t) {
         t.state(Task.DONE);
-        Task head;
-        do {
-            head = done;
-            t.next = head;
-        } while (!DONE.compareAndSet(this, head, t));
+        pushOnto(DONE, t);
         if (pending.getAndIncrement() == 0) {
             resultFd.signal(Sys.current());
         }
+    }
+
+    /** Pushes {@code t} on the lock-free stack {@code stack} (INBOX or DONE); the push publishes it. */
+    private void pushOnto(VarHandle stack, Task t) {
+        Task head;
+        do {
+            head = (Task) stack.getVolatile(this);
+            t.next = head;
+        } while (!stack.compareAndSet(this, head, t));
     }
 
     // ---------------------------------------------------------------- completion
@@ -604,19 +597,10 @@ public final class Engine {
      * the ones this thread is delivering are outstanding; true if a result arrived.
      */
     private boolean awaitResultBriefly() {
-        long end = 0;
-        for (int i = 0; done == null; i++) {
-            if (nreqs.get() <= delivering) {
+        long end = Spin.deadline(TAIL_SPIN_NANOS);
+        while (done == null) {
+            if (nreqs.get() <= delivering || !Spin.more(end)) {
                 return false;
-            }
-            Thread.yield();
-            if (true) {
-                long now = System.nanoTime();
-                if (end == 0) {
-                    end = now + TAIL_SPIN_NANOS;
-                } else if (now >= end) {
-                    return false;
-                }
             }
         }
         return true;
@@ -624,19 +608,7 @@ public final class Engine {
 
     /** Moves the done stack, oldest first, into the result queue (pollLock). */
     private void drainDoneLocked() {
-        Task t = (Task) DONE.getAndSet(this, (Task) null);
-        Task fifo = null;
-        while (t != null) {
-            Task next = t.next;
-            t.next = fifo;
-            fifo = t;
-            t = next;
-        }
-        while (fifo != null) {
-            Task next = fifo.next;
-            resQueue.add(fifo);
-            fifo = next;
-        }
+        resQueue.addStack((Task) DONE.getAndSet(this, (Task) null));
     }
 
     /**
@@ -673,12 +645,9 @@ public final class Engine {
         }
         int own = ownDeliveries();
         // A result usually lands within microseconds; look for it before paying for poll(2).
-        long end = System.nanoTime() + POLL_SPIN_NANOS;
-        for (int i = 1; waiting() == 0 && nreqs.get() > own; i++) {
-            Thread.yield();
-            if ((i & 7) == 0 && System.nanoTime() >= end) {
-                break;
-            }
+        long end = Spin.deadline(POLL_SPIN_NANOS);
+        while (waiting() == 0 && nreqs.get() > own && Spin.more(end)) {
+            // watching the result count
         }
         Sys sys = Sys.current();
         while (nreqs.get() > own && waiting() == 0) {
@@ -727,12 +696,9 @@ public final class Engine {
     private void dispatch() {
         Sys sys = Sys.current();
         while (!dispatcherStop) {
-            long end = System.nanoTime() + POLL_SPIN_NANOS;
-            for (int i = 1; waiting() == 0 && !dispatcherStop; i++) {
-                Thread.yield();    // as in pollWait: a result often lands within microseconds
-                if ((i & 7) == 0 && System.nanoTime() >= end) {
-                    break;
-                }
+            long end = Spin.deadline(POLL_SPIN_NANOS);    // as in pollWait
+            while (waiting() == 0 && !dispatcherStop && Spin.more(end)) {
+                // watching the result count
             }
             int r = waiting() > 0 ? 1 : sys.poll(resultFd.fd(), Sys.POLLIN, -1);
             if (dispatcherStop) {
@@ -798,9 +764,7 @@ public final class Engine {
         try {
             if (wanted < n) {
                 wanted = n;
-                while (needsWorker()) {
-                    startWorkerLocked();
-                }
+                startNeededWorkersLocked();
             }
         } finally {
             reqLock.unlock();
@@ -897,12 +861,7 @@ public final class Engine {
                     }
                 }
             }
-            if (wanted == 0 && queued.get() > 0) {
-                wanted = 1;    // a paused engine must still finish what it accepted
-            }
-            while (needsWorker()) {
-                startWorkerLocked();
-            }
+            startNeededWorkersLocked();
         } finally {
             reqLock.unlock();
         }

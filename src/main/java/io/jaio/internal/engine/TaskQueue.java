@@ -33,6 +33,22 @@ final class TaskQueue {
         size++;
     }
 
+    /** Adds a stack linked by next, newest first (as the engine's lock-free stacks hold it), oldest first. */
+    void addStack(Task newest) {
+        Task oldest = null;
+        while (newest != null) {    // reverse it
+            Task next = newest.next;
+            newest.next = oldest;
+            oldest = newest;
+            newest = next;
+        }
+        while (oldest != null) {
+            Task next = oldest.next;
+            add(oldest);
+            oldest = next;
+        }
+    }
+
     Task take() {
         if (size == 0) {
             return null;

@@ -89,8 +89,4 @@ public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, l
         return ((ma & 0x00000fffL) << 8) | ((ma & 0xfffff000L) << 32)
                 | (mi & 0x000000ffL) | ((mi & 0xffffff00L) << 12);
     }
-
-    public boolean isDirectory() {
-        return (mode & S_IFMT) == S_IFDIR;
-    }
 }
