@@ -101,7 +101,7 @@ public final class Aio implements AutoCloseable {
             return this;
         }
 
-        /** At most n requests outstanding; submitters block beyond that. Default: unlimited. */
+        /** See {@link Aio#maxOutstanding(int)}. Default: unlimited. */
         public Builder maxOutstanding(int n) {
             this.maxOutstanding = checkPositive(n, "maxOutstanding");
             return this;
@@ -235,8 +235,17 @@ public final class Aio implements AutoCloseable {
     }
 
     /**
-     * IO::AIO's max_outstanding: at most n requests outstanding; beyond that, a submitter blocks
-     * until results are handled (in MANUAL delivery, or inside a callback, it handles them itself).
+     * IO::AIO 4.80's max_outstanding: with more than n requests outstanding (counted as
+     * {@link #nreqs()}, so a composite's children count too), {@link #pollCb()} — and
+     * {@link #poll()} and {@link #flush()}, which call it — does not return but waits for
+     * results and handles them until no more than n are outstanding.
+     *
+     * <p>Submission never blocks where blocking could wait for itself: under
+     * {@link Delivery#MANUAL}, inside a callback (any code running in pollCb), and on jaio's own
+     * threads, a request is accepted at once, so a callback may always submit the next request.
+     * Under {@link Delivery#AUTO} and {@link Delivery#executor executor} delivery, an
+     * application thread that submits while n are outstanding waits until one is delivered
+     * (back-pressure): there, somebody else is delivering.
      *
      * @return the previous limit
      */
@@ -287,7 +296,9 @@ public final class Aio implements AutoCloseable {
 
     /**
      * As {@link #close()}; with {@code cancelQueued}, requests no worker has started are
-     * cancelled (their futures complete with CancellationException; callbacks do not run).
+     * cancelled (their futures complete with CancellationException; callbacks do not run), and
+     * a composite (scandir) whose queued children are cancelled completes with
+     * CancellationException — never with a partial answer.
      */
     public void close(boolean cancelQueued) {
         engine.close(cancelQueued, t -> ((Req<?>) t.owner()).cancelled(t));
@@ -677,7 +688,7 @@ public final class Aio implements AutoCloseable {
      * IO::AIO's aio_scandir: splits a directory's entries into subdirectories and everything
      * else with as few stats as possible (see {@link ScanResult}), with at most {@code maxreq}
      * stats in flight (0 or less: {@value #DEFAULT_SCANDIR_MAXREQ}). Never follows a symlink: a
-     * symlink to a directory is a non-directory. A scandir cannot be cancelled once made.
+     * symlink to a directory is a non-directory. Cancelling a scandir cancels its queued stats.
      */
     public Req<ScanResult> scandir(Path dir, int maxreq) {
         return scandir(dir, maxreq, null);
@@ -691,9 +702,10 @@ public final class Aio implements AutoCloseable {
         NPath p = path(dir, "dir");
         int m = maxreq <= 0 ? DEFAULT_SCANDIR_MAXREQ : maxreq;
         Req<ScanResult> req = new Req<>(engine, cb);
-        Task group = engine.startGroup(new Request.ScandirGroup(p, m), priority, req);
+        Scandir scan = new Scandir(engine, p, m);
+        Task group = engine.startGroup(new Request.ScandirGroup(p, m, scan), priority, req);
         req.task(group);
-        Scandir.start(engine, group, p, m);
+        scan.start(group);
         return req;
     }
 

@@ -13,10 +13,13 @@ import java.util.function.BiConsumer;
  * has call it), exceptionally with {@link ErrnoException} when the syscall fails.
  *
  * <ul>
- * <li>{@link #cancel(boolean)} succeeds only until a worker starts the request: its work never
- *     runs, its callback never runs, and the future completes with
- *     {@link java.util.concurrent.CancellationException}. Once a worker has started it (or for
- *     a composite such as scandir), cancel returns false and the result is delivered as usual.</li>
+ * <li>{@link #cancel(boolean)} succeeds at any time before the result is delivered, as IO::AIO
+ *     4.80's {@code cancel}: the callback never runs and the future completes with
+ *     {@link java.util.concurrent.CancellationException} at once. A request no worker has
+ *     started never runs; a running syscall finishes, and its result is dropped when it
+ *     reaches pollCb, releasing what it owned (a file a cancelled {@code open} opened is
+ *     closed). Until then it still counts in {@link Aio#nreqs()}. Cancelling a composite
+ *     (scandir) cancels its queued children and stops it from starting more.</li>
  * <li>{@link #priority()} is the priority it was submitted with, -4 (lowest) … 4 (highest);
  *     choose it with {@link Aio#withPriority(int)}.</li>
  * </ul>
@@ -47,10 +50,10 @@ public final class Req<T> extends CompletableFuture<T> {
     }
 
     /**
-     * Cancels the request if no worker has started it.
+     * Cancels the request unless its result has already been delivered (see the class comment).
      *
      * @param mayInterruptIfRunning ignored: a running syscall is never interrupted
-     * @return true if the request had not started and now never runs
+     * @return true if the request was cancelled: its callback will never run
      */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
@@ -58,7 +61,20 @@ public final class Req<T> extends CompletableFuture<T> {
         if (t == null) {
             return false;
         }
-        return engine.cancel(t, () -> cancelled(t));
+        if (engine.cancel(t, () -> cancelled(t))) {
+            return true;    // it was queued: it never runs, and it has left nreqs already
+        }
+        if (t.request instanceof Request.ScandirGroup g) {
+            return g.scan().cancel();    // completes the group's future, cancels its children
+        }
+        // Running, or finished and not yet delivered: deliver() will find the future cancelled.
+        // True only for the call that cancelled it (CompletableFuture's would repeat true).
+        return !isDone() && super.cancel(false);
+    }
+
+    /** Completes with CancellationException (for a composite: its own cancel) without releasing a request. */
+    boolean cancelCompletion() {
+        return !isDone() && super.cancel(false);
     }
 
     /** Completes with CancellationException and lets go of pinned descriptors. */
@@ -72,7 +88,10 @@ public final class Req<T> extends CompletableFuture<T> {
     void deliver(Object result, Throwable error) {
         boolean took = error != null ? completeExceptionally(error) : complete((T) result);
         if (!took && result instanceof AioFile f) {
-            f.close();    // the future was completed from outside; nobody else can close this
+            f.close();    // cancelled, or completed from outside: nobody else can close this
+        }
+        if (!took && isCancelled()) {
+            return;       // cancelled before delivery: the callback never runs
         }
         if (callback != null) {
             callback.accept((T) result, error);

@@ -112,7 +112,7 @@ sealed interface Request {
     }
 
     /** The group record of a scandir; its work is done by {@link Scandir} through children. */
-    record ScandirGroup(NPath path, int maxreq) implements Request {}
+    record ScandirGroup(NPath path, int maxreq, Scandir scan) implements Request {}
 
     /** A directory listing with each entry's d_type, for scandir's ordering. */
     record DirList(java.util.List<String> names, byte[] types) {}

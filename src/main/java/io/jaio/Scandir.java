@@ -19,7 +19,11 @@ import java.util.List;
  * real directory from a symlink to one.
  *
  * <p>Children run on workers and their continuations run there too, so a scan progresses
- * whether or not anyone polls; only the group's own result goes through pollCb.
+ * whether or not anyone polls; only the group's own result goes through pollCb. Children are
+ * requests like any other: they count in nreqs, and probes beyond the first in flight start
+ * only while the engine is under maxOutstanding (a continuation that queues its successor
+ * before its own child stops counting may overshoot by one, so by at most one per worker). A cancelled child (close(true)) fails the
+ * scan with CancellationException; {@link #cancel} cancels the scan and its queued children.
  */
 final class Scandir {
     /** Test hook: runs between readdir and the second stat, to change the directory there. */
@@ -30,9 +34,11 @@ final class Scandir {
     private static final int DT_DIR = 4, DT_UNKNOWN = 0;
 
     private final Engine engine;
-    private final Task group;
+    private Task group;        // set once, before the first child is queued
     private final NPath dir;
     private final int maxreq;
+    /** Children queued and not yet settled (guarded by this); a stale done one is harmless to cancel. */
+    private final java.util.Set<Task> children = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     // Guarded by this: continuations run concurrently on different workers.
     private long[] hash1;
@@ -44,26 +50,74 @@ final class Scandir {
     private final List<String> dirs = new ArrayList<>();
     private final List<String> nondirs = new ArrayList<>();
 
-    private Scandir(Engine engine, Task group, NPath dir, int maxreq) {
+    Scandir(Engine engine, NPath dir, int maxreq) {
         this.engine = engine;
-        this.group = group;
         this.dir = dir;
         this.maxreq = maxreq;
     }
 
-    static void start(Engine engine, Task group, NPath dir, int maxreq) {
-        new Scandir(engine, group, dir, maxreq).begin();
-    }
-
-    private void begin() {
-        engine.submitChild(new Request.Stat(dir, true), group.pri(), (r, e) -> {
+    /** Starts the scan as {@code group} (whose request record holds this scan). */
+    void start(Task group) {
+        this.group = group;
+        child(new Request.Stat(dir, true), (r, e) -> {
             if (e != null) {
                 finish(null, e);
                 return;
             }
             hash1 = hash((FileStat) r);
-            engine.submitChild(new Request.Readdir(dir, true), group.pri(), this::onReaddir);
+            child(new Request.Readdir(dir, true), this::onReaddir);
         });
+    }
+
+    /**
+     * Cancels the scan unless it has finished: its future completes with CancellationException
+     * now, queued children never run, running ones are ignored when they return, and the group
+     * leaves nreqs through pollCb (whose delivery finds it cancelled).
+     */
+    boolean cancel() {
+        List<Task> queued;
+        synchronized (this) {
+            if (finished) {
+                return false;
+            }
+            finished = true;
+            queued = new ArrayList<>(children);
+            children.clear();
+        }
+        boolean took = ((Req<?>) group.owner()).cancelCompletion();
+        for (Task t : queued) {
+            engine.cancel(t, () -> {});
+        }
+        engine.finish(group, null, new java.util.concurrent.CancellationException("jaio: scandir cancelled"));
+        return took;
+    }
+
+    /** Queues a child unless the scan has finished; its continuation runs only while the scan goes on. */
+    private void child(Request r, Task.Continuation then) {
+        Task[] self = new Task[1];
+        Task.Continuation wrapped = (res, err) -> {
+            synchronized (this) {
+                if (self[0] != null) {
+                    children.remove(self[0]);
+                }
+                if (finished) {
+                    return;    // cancelled or failed meanwhile: nothing more to do
+                }
+            }
+            if (err instanceof java.util.concurrent.CancellationException) {
+                finish(null, err);    // close(true) cancelled this child: the answer would be wrong
+                return;
+            }
+            then.done(res, err);
+        };
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            Task t = engine.submitChild(r, group.pri(), wrapped);
+            self[0] = t;    // its continuation waits for this monitor, so it sees self[0]
+            children.add(t);
+        }
     }
 
     private void onReaddir(Object r, Throwable e) {
@@ -76,7 +130,7 @@ final class Scandir {
         if (hook != null) {
             hook.run();
         }
-        engine.submitChild(new Request.Stat(dir, true), group.pri(), (r2, e2) -> {
+        child(new Request.Stat(dir, true), (r2, e2) -> {
             if (e2 != null) {
                 finish(null, e2);
                 return;
@@ -129,7 +183,8 @@ final class Scandir {
         List<String> launch = new ArrayList<>();
         boolean done;
         synchronized (this) {
-            while (inFlight < maxreq && next < entries.size() && ndirs != 0) {
+            while (inFlight < maxreq && next < entries.size() && ndirs != 0 && !finished
+                    && (inFlight == 0 || launch.size() < engine.room())) {
                 launch.add(entries.get(next++));
                 inFlight++;
             }
@@ -153,13 +208,13 @@ final class Scandir {
     }
 
     private void probe(String name) {
-        NPath dot = child(name + "/.");
-        engine.submitChild(new Request.Stat(dot, true), group.pri(), (r, e) -> {
+        NPath dot = childPath(name + "/.");
+        child(new Request.Stat(dot, true), (r, e) -> {
             if (e != null) {
                 settle(name, false);
                 return;
             }
-            engine.submitChild(new Request.Stat(child(name), false), group.pri(),
+            child(new Request.Stat(childPath(name), false),
                     (r2, e2) -> settle(name, e2 == null && ((FileStat) r2).isDirectory()));
         });
     }
@@ -181,7 +236,7 @@ final class Scandir {
         feed();
     }
 
-    private NPath child(String name) {
+    private NPath childPath(String name) {
         byte[] base = dir.bytes();
         byte[] n = Names.encode(name);
         byte[] b = new byte[base.length + 1 + n.length];
@@ -197,6 +252,7 @@ final class Scandir {
                 return;
             }
             finished = true;
+            children.clear();
         }
         engine.finish(group, result, error);
     }

@@ -156,16 +156,94 @@ class ScandirTest {
 
     @ParameterizedTest
     @MethodSource("io.jaio.Modes#all")
-    void aScandirCountsAsOneRequestUntilDelivered(ThreadKind kind, Mode mode) throws Exception {
+    void aScandirAndItsChildrenCountInNreqsUntilDelivered(ThreadKind kind, Mode mode) throws Exception {
         aio = Modes.create(kind, mode);
+        aio.maxParallel(0);    // paused: the group and its first stat wait, deterministically
         Path root = tree();
         Req<ScanResult> r = aio.scandir(root, 2);
-        if (mode == Mode.MANUAL) {
-            assertThat(aio.nreqs()).as("counted until pollCb hands it over").isEqualTo(1);
-        }
-        assertThat(r.cancel(false)).as("a group cannot be cancelled").isFalse();
+        assertThat(aio.nreqs()).as("the group and its first child").isEqualTo(2);
+        aio.minParallel(2);
         aio.flush();
         assertThat(r.join().dirs()).hasSize(8);
         assertThat(aio.nreqs()).isZero();
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.jaio.Modes#all")
+    void cancellingAScandirCancelsItsChildrenAndSkipsItsCallback(ThreadKind kind, Mode mode) throws Exception {
+        aio = Modes.create(kind, mode);
+        aio.maxParallel(0);
+        Path root = tree();
+        java.util.concurrent.atomic.AtomicInteger callbacks = new java.util.concurrent.atomic.AtomicInteger();
+        Req<ScanResult> r = aio.scandir(root, 2, (res, e) -> callbacks.incrementAndGet());
+        assertThat(r.cancel(false)).isTrue();
+        assertThat(r).isCancelled();
+        assertThat(aio.nready()).as("its queued child was cancelled").isZero();
+        aio.minParallel(2);
+        aio.flush();
+        assertThat(callbacks).hasValue(0);
+        assertThat(r.cancel(false)).isFalse();
+        assertThat(aio.nreqs()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aScandirsProbesStayWithinMaxOutstanding(boolean virtual) throws Exception {
+        Path root = Files.createDirectory(dir.resolve("wide"));
+        for (int i = 0; i < 300; i++) Files.createDirectory(root.resolve("d" + i));
+        for (int i = 0; i < 300; i++) Files.createFile(root.resolve("f" + i));
+        aio = Aio.builder().threads(virtual ? ThreadKind.VIRTUAL : ThreadKind.PLATFORM)
+                .minParallel(2).maxParallel(2).maxOutstanding(8).build();
+        Scandir.routeHook = slow -> { };
+        java.util.concurrent.atomic.AtomicInteger maxSeen = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread sampler = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) maxSeen.accumulateAndGet(aio.nreqs(), Math::max);
+        });
+        Req<ScanResult> r = aio.scandir(root, 64);
+        ScanResult res = r.join();
+        stop.set(true);
+        sampler.join();
+        assertThat(res.dirs()).hasSize(300);
+        assertThat(res.nondirs()).hasSize(300);
+        // maxOutstanding, plus per worker one continuation queueing its successor before its
+        // own child stops counting and one racing the room check (the Scandir class comment).
+        assertThat(maxSeen.get()).isLessThanOrEqualTo(8 + 2 * 2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void closeRacingTwoHundredScandirsNeverGivesAWrongAnswer(boolean virtual) throws Exception {
+        Path root = Files.createDirectory(dir.resolve("race"));
+        for (int d = 0; d < 200; d++) {
+            Path sub = Files.createDirectory(root.resolve("d" + d));
+            Files.createDirectory(sub.resolve("a"));
+            Files.createDirectory(sub.resolve("b"));
+            Files.createFile(sub.resolve("x"));
+            Files.createFile(sub.resolve("y"));
+            Files.createSymbolicLink(sub.resolve("l"), Path.of("a"));
+        }
+        java.util.Random rnd = new java.util.Random(42);
+        int failed = 0, succeeded = 0;
+        for (int round = 0; round < 100; round++) {
+            Aio a = Aio.builder().threads(virtual ? ThreadKind.VIRTUAL : ThreadKind.PLATFORM).build();
+            java.util.List<Req<ScanResult>> reqs = new java.util.ArrayList<>();
+            for (int d = 0; d < 200; d++) reqs.add(a.scandir(root.resolve("d" + d), 2));
+            if (rnd.nextBoolean()) Thread.sleep(0, rnd.nextInt(500_000));
+            a.close(true);
+            for (Req<ScanResult> r : reqs) {
+                assertThat(r).isDone();
+                if (r.isCompletedExceptionally()) {
+                    failed++;
+                    continue;
+                }
+                succeeded++;
+                ScanResult res = r.join();
+                assertThat(res.dirs()).containsExactlyInAnyOrder("a", "b");
+                assertThat(res.nondirs()).containsExactlyInAnyOrder("x", "y", "l");
+            }
+            assertThat(a.nreqs()).isZero();
+        }
+        assertThat(failed + succeeded).isEqualTo(200 * 100);
     }
 }

@@ -156,27 +156,31 @@ public final class Engine {
     }
 
     /**
-     * Queues {@code t}; counts it in nreqs until its owner has been told. Blocks while
-     * maxOutstanding requests are outstanding (handling results itself where nobody else would).
+     * Queues {@code t}; counts it in nreqs until its owner has been told. Never recurses into
+     * pollCb, and never waits where waiting could wait for itself: only an application thread
+     * under AUTO or EXECUTOR delivery waits for room while maxOutstanding requests are
+     * outstanding (back-pressure). Under MANUAL delivery, on a delivering thread (inside a
+     * callback) and on jaio's own threads, submission never blocks: as in IO::AIO 4.80,
+     * {@link #pollCb} then keeps handling results until the count is back within the limit.
      *
      * @throws IllegalStateException if the engine is closed
      */
     public void submit(Task t) {
-        admit(true);
+        admit();
         push(t);
     }
 
     /**
-     * Counts a new request in nreqs (waiting for room under maxOutstanding if {@code bounded}),
-     * or throws if the engine is closed. The count comes first: close sets {@code closed}
-     * before it waits for nreqs to reach 0, so either close waits for this request or this
-     * request sees {@code closed}. The compare-and-set keeps concurrent submitters from
+     * Counts a new request in nreqs (waiting for room first if this thread may wait), or
+     * throws if the engine is closed. The count comes first: close sets {@code closed} before
+     * it waits for nreqs to reach 0, so either close waits for this request or this request
+     * sees {@code closed}. The compare-and-set keeps concurrent waiting submitters from
      * overshooting maxOutstanding together.
      */
-    private void admit(boolean bounded) {
+    private void admit() {
         for (;;) {
             int n = nreqs.get();
-            if (bounded && n >= maxOutstanding && !closed) {
+            if (n >= maxOutstanding && !closed && mayWaitForSpace()) {
                 awaitSpace();
             } else if (nreqs.compareAndSet(n, n + 1)) {
                 break;
@@ -188,31 +192,34 @@ public final class Engine {
         }
     }
 
-    /** Blocks until nreqs is under maxOutstanding or the engine is closed. */
+    /**
+     * Whether this thread may block for room under maxOutstanding: never under MANUAL delivery
+     * (nobody else would handle the results it waits for), never inside pollCb (a callback
+     * waiting for room would wait for itself: its own request counts until it returns), never
+     * on a worker or the dispatcher. Asked only at the limit, so its cost is off the fast path.
+     */
+    private boolean mayWaitForSpace() {
+        if (mode == Mode.MANUAL || pollLock.isHeldByCurrentThread()) {
+            return false;
+        }
+        Thread me = Thread.currentThread();
+        return me != dispatcher && Worker.current() == null;
+    }
+
+    /** Blocks until nreqs is under maxOutstanding or the engine is closed; an application thread only. */
     private void awaitSpace() {
         reqLock.lock();
         try {
             while (!closed && nreqs.get() >= maxOutstanding) {
-                if (mode == Mode.MANUAL || pollLock.isHeldByCurrentThread()) {
-                    // Nobody else will run pollCb for us (or we are inside it): do as IO::AIO does.
-                    reqLock.unlock();
-                    try {
-                        pollWait();
-                        pollCb();
-                    } finally {
-                        reqLock.lock();
+                // Announce the wait before re-reading nreqs; requestDone decrements nreqs
+                // before reading spaceWaiters, so one of the two always sees the other.
+                spaceWaiters++;
+                try {
+                    if (nreqs.get() >= maxOutstanding) {
+                        space.awaitUninterruptibly();
                     }
-                } else {
-                    // Announce the wait before re-reading nreqs; requestDone decrements nreqs
-                    // before reading spaceWaiters, so one of the two always sees the other.
-                    spaceWaiters++;
-                    try {
-                        if (nreqs.get() >= maxOutstanding) {
-                            space.awaitUninterruptibly();
-                        }
-                    } finally {
-                        spaceWaiters--;
-                    }
+                } finally {
+                    spaceWaiters--;
                 }
             }
         } finally {
@@ -220,19 +227,30 @@ public final class Engine {
         }
     }
 
+    /** How many more requests fit under maxOutstanding now (0 or less: none); composites pace their children by it. */
+    public int room() {
+        return maxOutstanding - nreqs.get();
+    }
+
     /**
-     * Queues an internal child of a group: not counted in nreqs (its group is), and its
-     * continuation runs on the worker as soon as it finishes. Children are never refused,
-     * even while closing, so a group in flight always finishes.
+     * Queues an internal child of a composite (scandir's stats and readdir). It counts in
+     * nreqs like any request until its continuation, which runs on the worker as soon as it
+     * finishes, has returned; it never waits for room (a continuation runs on a worker) and is
+     * never refused, even while closing, so a composite in flight always finishes. The
+     * composite paces its own children by {@link #hasRoom()}. Returns the task, which the
+     * composite may {@link #cancel} while it is queued.
      */
-    public void submitChild(Object request, int pri, Task.Continuation then) {
-        push(new Task(request, pri, then, Task.QUEUED));
+    public Task submitChild(Object request, int pri, Task.Continuation then) {
+        nreqs.incrementAndGet();
+        Task t = new Task(request, pri, then, Task.QUEUED);
+        push(t);
+        return t;
     }
 
     /** A group: a task with no work of its own, counted in nreqs until {@link #finish}. */
     public Task startGroup(Object request, int pri, Object owner) {
         Task t = new Task(request, pri, owner, Task.GROUP);
-        admit(false);
+        admit();
         return t;
     }
 
@@ -495,6 +513,8 @@ public final class Engine {
                 then.done(result, error);
             } catch (Throwable e) {
                 errorHandler.accept(e);
+            } finally {
+                requestDone();    // after the continuation, which may have queued its successors
             }
         } else {
             t.outcome(result, error);
@@ -533,14 +553,19 @@ public final class Engine {
     /**
      * Hands every waiting result to its owner on this thread, highest priority first, until
      * none waits or maxPollReqs / maxPollTime is reached. Returns how many were handled. A
-     * callback may call pollCb again (directly, or by blocking on maxOutstanding); the nested
-     * call takes from the same queue.
+     * callback may call pollCb again; the nested call takes from the same queue.
+     *
+     * <p>IO::AIO 4.80's max_outstanding: while more than maxOutstanding requests are
+     * outstanding (not counting the ones whose callbacks this thread is running), pollCb does
+     * not return but waits for results and handles them. Submission itself never blocks where
+     * that could wait for itself, so this is where a MANUAL program is held back.
      *
      * <p>Each call keeps the pending count of the last result it took until it takes the next
      * one or returns, so pending cannot fall to 0 while results keep arriving during the call:
      * the descriptor, readable since the first of them, is then neither drained nor written
      * again. Before it returns, a call that still has requests in flight watches briefly for
-     * one more result, for the same reason. Only the final release can drain the descriptor.
+     * one more result, for the same reason. Only a release (before waiting, or at the end) can
+     * drain the descriptor.
      */
     public int pollCb() {
         pollLock.lock();
@@ -557,6 +582,17 @@ public final class Engine {
                 Task t = resQueue.take();
                 if (t == null) {
                     if (holding && awaitResultBriefly()) {
+                        continue;
+                    }
+                    if (nreqs.get() - delivering > maxOutstanding) {
+                        // Over the limit: wait for more results instead of returning. Let go of
+                        // the held count first, or the descriptor would stay readable and the
+                        // wait would not wait.
+                        if (holding) {
+                            holding = false;
+                            releaseHeld();
+                        }
+                        pollWait();
                         continue;
                     }
                     return n;
@@ -583,12 +619,17 @@ public final class Engine {
             }
         } finally {
             if (holding) {
-                held--;
-                if (pending.decrementAndGet() == 0) {
-                    resetFd();
-                }
+                releaseHeld();
             }
             pollLock.unlock();
+        }
+    }
+
+    /** Lets go of the pending count a pollCb call holds (pollLock); drains the descriptor at 0. */
+    private void releaseHeld() {
+        held--;
+        if (pending.decrementAndGet() == 0) {
+            resetFd();
         }
     }
 
@@ -867,7 +908,13 @@ public final class Engine {
         }
         for (Task t : cancelled) {
             if (t.continuation() != null) {
-                t.continuation().done(null, new CancellationException("jaio: closed"));    // its group counts it
+                try {
+                    t.continuation().done(null, new CancellationException("jaio: closed"));    // its composite fails
+                } catch (Throwable e) {
+                    errorHandler.accept(e);
+                } finally {
+                    requestDone();
+                }
             } else {
                 onCancel.accept(t);
                 requestDone();

@@ -13,7 +13,17 @@ public final class Worker {
     /** reqLock: the engine has already taken this worker out of its live count (it is exiting). */
     boolean countedOut;
 
-    Worker() {}
+    /** The Worker of the current thread, or null on any thread that is not a jaio worker. */
+    private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+
+    Worker() {
+        CURRENT.set(this);
+    }
+
+    /** This thread's Worker, or null if it is not a jaio worker thread. */
+    static Worker current() {
+        return CURRENT.get();
+    }
 
     public Arena arena() {
         return arena;
@@ -29,6 +39,7 @@ public final class Worker {
     }
 
     void close() {
+        CURRENT.remove();
         arena.close();
     }
 }
