@@ -98,13 +98,12 @@ public final class Req<T> extends CompletableFuture<T> {
         }
     }
 
-    /** How long join and get watch for the result before they park (see {@link #join()}). */
-    private static final long JOIN_SPIN_NANOS = 20_000;
-
     /**
      * Waits for the result, as {@link CompletableFuture#join()}. A request typically completes
      * within microseconds, sooner than a parked thread can be woken, so this first watches for
-     * it for up to 20 µs (yielding the processor to anything else runnable), then parks.
+     * it for up to 20 µs (yielding the processor to anything else runnable), then parks; while
+     * recent requests of this engine took longer than that (a device, not the page cache), it
+     * parks at once.
      */
     @Override
     public T join() {
@@ -120,10 +119,16 @@ public final class Req<T> extends CompletableFuture<T> {
     }
 
     private void awaitBriefly() {
-        long end = Spin.deadline(JOIN_SPIN_NANOS);
+        Spin.Adaptive site = engine.joinSpin;
+        long budget = site.budget();
+        if (budget == 0 || isDone()) {
+            return;
+        }
+        long end = System.nanoTime() + budget;
         while (!isDone() && Spin.more(end)) {
             // watching for delivery
         }
+        site.spun(isDone());
     }
 
     @Override

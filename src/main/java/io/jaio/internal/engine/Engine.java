@@ -53,6 +53,13 @@ public final class Engine {
 
     private static final VarHandle INBOX, DONE, WAKING;
 
+    /** Whether spinning pays at each wait site, learnt from what the spins saw (see Spin.Adaptive). */
+    private final Spin.Adaptive workerSpin = new Spin.Adaptive(SPIN_NANOS);
+    private final Spin.Adaptive pollSpin = new Spin.Adaptive(POLL_SPIN_NANOS);
+    private final Spin.Adaptive dispatchSpin = new Spin.Adaptive(POLL_SPIN_NANOS);
+    /** For Req.join/get; on the engine so every request of one engine learns together. */
+    public final Spin.Adaptive joinSpin = new Spin.Adaptive(20_000);
+
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
@@ -461,9 +468,14 @@ public final class Engine {
                 spinners++;
                 reqLock.unlock();
                 try {
-                    long end = Spin.deadline(SPIN_NANOS);
-                    while (queued.get() == 0 && Spin.more(end)) {
-                        // watching for a push
+                    long budget = workerSpin.budget();
+                    if (budget > 0) {
+                        long end = System.nanoTime() + budget;
+                        boolean caught;
+                        while (!(caught = queued.get() > 0) && Spin.more(end)) {
+                            // watching for a push
+                        }
+                        workerSpin.spun(caught);
                     }
                 } finally {
                     reqLock.lock();
@@ -686,9 +698,13 @@ public final class Engine {
         }
         int own = ownDeliveries();
         // A result usually lands within microseconds; look for it before paying for poll(2).
-        long end = Spin.deadline(POLL_SPIN_NANOS);
-        while (waiting() == 0 && nreqs.get() > own && Spin.more(end)) {
-            // watching the result count
+        long budget = pollSpin.budget();
+        if (budget > 0) {
+            long end = System.nanoTime() + budget;
+            while (waiting() == 0 && nreqs.get() > own && Spin.more(end)) {
+                // watching the result count
+            }
+            pollSpin.spun(waiting() > 0);
         }
         Sys sys = Sys.current();
         while (nreqs.get() > own && waiting() == 0) {
@@ -737,9 +753,13 @@ public final class Engine {
     private void dispatch() {
         Sys sys = Sys.current();
         while (!dispatcherStop) {
-            long end = Spin.deadline(POLL_SPIN_NANOS);    // as in pollWait
-            while (waiting() == 0 && !dispatcherStop && Spin.more(end)) {
-                // watching the result count
+            long budget = dispatchSpin.budget();    // as in pollWait
+            if (budget > 0) {
+                long end = System.nanoTime() + budget;
+                while (waiting() == 0 && !dispatcherStop && Spin.more(end)) {
+                    // watching the result count
+                }
+                dispatchSpin.spun(waiting() > 0);
             }
             int r = waiting() > 0 ? 1 : sys.poll(resultFd.fd(), Sys.POLLIN, -1);
             if (dispatcherStop) {

@@ -1,0 +1,155 @@
+package io.jaio.bench;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import io.jaio.Aio;
+import io.jaio.AioFile;
+import io.jaio.Delivery;
+import io.jaio.Fcntl;
+import io.jaio.ThreadKind;
+import io.jaio.cli.BenchData;
+import org.openjdk.jmh.annotations.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * The device-bound regime: random 4 KiB reads with O_DIRECT (the page cache bypassed) from a
+ * 1 GiB file, 64 in flight — jaio's thread backend with 64 platform workers against FileChannel
+ * (ExtendedOpenOption.DIRECT) from 64 platform threads. Each read waits for the disk, so the
+ * score is the device's; what differs is the CPU spent per read, which
+ * {@code -prof io.jaio.bench.CpuPerOp} reports as {@code cpu.ns/op}. fio's
+ * {@code --ioengine=io_uring --direct=1 --iodepth=64} is the physical reference (README).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 5, time = 3)
+public class DirectReadBench {
+    static final int READS = 4096;
+    static final int DEPTH = 64;
+    static final int BLOCK = 4096;
+
+    @Param("1024")
+    public int fileMiB;
+
+    Path dir, file;
+    long blocks;
+    Aio aio;
+    AioFile aioFile;
+    Arena arena;
+    MemorySegment[] segments;
+    ExecutorService fcPool;
+    FileChannel fc;
+    ByteBuffer[] buffers;
+    final SplittableRandom random = new SplittableRandom(42);
+
+    @Setup
+    public void setup() throws Exception {
+        dir = Files.createTempDirectory(Path.of(System.getProperty("jaio.bench.dir", System.getProperty("java.io.tmpdir"))), "jaio-direct");
+        file = BenchData.file(dir, fileMiB);
+        blocks = (long) fileMiB * (1 << 20) / BLOCK;
+        aio = Aio.builder().delivery(Delivery.MANUAL).threads(ThreadKind.PLATFORM)
+                .minParallel(DEPTH).maxParallel(DEPTH).build();
+        var opened = aio.open(file, Fcntl.O_RDONLY | Fcntl.O_DIRECT, 0);
+        aio.flush();
+        aioFile = opened.join();
+        arena = Arena.ofShared();
+        segments = new MemorySegment[DEPTH];
+        buffers = new ByteBuffer[DEPTH];
+        for (int i = 0; i < DEPTH; i++) {
+            segments[i] = arena.allocate(BLOCK, BLOCK);    // O_DIRECT needs aligned buffers
+            buffers[i] = ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK).limit(BLOCK).slice();
+        }
+        fcPool = Executors.newFixedThreadPool(DEPTH);
+        fc = FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+    }
+
+    @TearDown
+    public void tearDown() throws Exception {
+        aioFile.close();
+        aio.close();
+        arena.close();
+        fcPool.shutdownNow();
+        fc.close();
+        BenchData.delete(dir);
+    }
+
+    /** Keeps DEPTH reads in flight until READS have completed; the bench thread polls. */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long jaio64PlatformWorkers() {
+        Run run = new Run();
+        for (int slot = 0; slot < DEPTH; slot++) {
+            new Slot(run, segments[slot]).next();
+        }
+        while (aio.nreqs() > 0) {
+            aio.pollWait();
+            aio.pollCb();
+        }
+        return run.bytes;
+    }
+
+    final class Run {
+        int issued;
+        long bytes;
+    }
+
+    final class Slot implements BiConsumer<Long, Throwable> {
+        final Run run;
+        final MemorySegment segment;
+
+        Slot(Run run, MemorySegment segment) {
+            this.run = run;
+            this.segment = segment;
+        }
+
+        void next() {
+            if (run.issued++ < READS) {
+                aio.read(aioFile, random.nextLong(blocks) * BLOCK, BLOCK, segment, 0, this);
+            }
+        }
+
+        @Override
+        public void accept(Long n, Throwable err) {
+            if (err != null) throw new IllegalStateException(err);
+            run.bytes += n;
+            next();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long fileChannel64PlatformThreads() throws Exception {
+        Future<?>[] fs = new Future<?>[DEPTH];
+        long[] bytes = new long[DEPTH];
+        for (int t = 0; t < DEPTH; t++) {
+            int id = t;
+            fs[t] = fcPool.submit(() -> {
+                SplittableRandom r = new SplittableRandom(id * 7919L + System.nanoTime());
+                ByteBuffer b = buffers[id];
+                for (int i = 0; i < READS / DEPTH; i++) {
+                    b.clear();
+                    bytes[id] += fc.read(b, r.nextLong(blocks) * BLOCK);
+                }
+                return null;
+            });
+        }
+        for (Future<?> f : fs) f.get();
+        long sum = 0;
+        for (long b : bytes) sum += b;
+        return sum;
+    }
+}
