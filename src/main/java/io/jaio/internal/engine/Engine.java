@@ -51,7 +51,7 @@ public final class Engine {
     /** How long an idle worker (one at a time) watches for new work before it parks. */
     private static final long SPIN_NANOS = 30_000;
 
-    private static final VarHandle INBOX, DONE, WAKING;
+    private static final VarHandle WAKING;
 
     /** Whether spinning pays at each wait site, learnt from what the spins saw (see Spin.Adaptive). */
     private final Spin.Adaptive workerSpin = new Spin.Adaptive(SPIN_NANOS);
@@ -63,9 +63,7 @@ public final class Engine {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            INBOX = l.findVarHandle(Engine.class, "inbox", Task.class);
             WAKING = l.findVarHandle(Engine.class, "waking", boolean.class);
-            DONE = l.findVarHandle(Engine.class, "done", Task.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -80,8 +78,8 @@ public final class Engine {
     private final boolean virtualWorkers;
     private final Consumer<Throwable> errorHandler;  // callbacks that throw, rejected executors
 
-    /** Submitted tasks, newest first, linked by next; pushed lock-free, drained under reqLock. */
-    private volatile Task inbox;
+    /** Submitted tasks; pushed lock-free, taken under reqLock. */
+    private final TaskStack inbox = new TaskStack();
     private final AtomicInteger queued = new AtomicInteger();
     /** Tasks submitted, not yet started by a worker nor cancelled (queued + claimed); nready. */
     private final AtomicInteger ready = new AtomicInteger();
@@ -111,9 +109,8 @@ public final class Engine {
     private final List<Thread> threads = new ArrayList<>();     // reqLock
     private int threadSeq;                                       // reqLock
 
-    /** Finished tasks, newest first, linked by next; pushed by workers, drained by pollCb. */
-    private volatile Task done;
-    private final AtomicInteger pending = new AtomicInteger();
+    /** Finished tasks: pushed by workers, taken by pollCb, counted until pollCb releases them. */
+    private final Results done;
     /** Pending counts held by pollCb calls in progress (see pollCb); written under pollLock. */
     private volatile int held;
     private final TaskQueue resQueue = new TaskQueue();          // pollLock
@@ -147,6 +144,7 @@ public final class Engine {
         this.wanted = wanted;
         this.errorHandler = errorHandler;
         this.resultFd = new ResultFd(Sys.current());
+        this.done = new Results(resultFd);
         if (mode == Mode.MANUAL) {
             dispatcher = null;
         } else {
@@ -275,7 +273,7 @@ public final class Engine {
     private void push(Task t) {
         ready.incrementAndGet();
         queued.incrementAndGet();
-        pushOnto(INBOX, t);
+        inbox.push(t);
         if (idle > 0 && !waking && WAKING.compareAndSet(this, false, true)) {
             // One wake-up in flight at a time: a burst of submissions costs one lock and one
             // futex wake, and the woken worker wakes the next if work is left (takeLocked).
@@ -403,7 +401,7 @@ public final class Engine {
 
     /** Moves the inbox, oldest first, into the priority queue. */
     private void drainInboxLocked() {
-        reqQueue.addStack((Task) INBOX.getAndSet(this, (Task) null));
+        reqQueue.addStack(inbox.takeAll());
     }
 
     /**
@@ -416,7 +414,7 @@ public final class Engine {
      * may wait behind at most MAX_BATCH - 1 claimed ones on that worker.
      */
     private int takeLocked(Task[] out) {
-        if (inbox != null) {
+        if (!inbox.isEmpty()) {
             drainInboxLocked();
         }
         int want = Math.min(out.length, Math.max(1, queued.get() / Math.max(1, started)));
@@ -540,19 +538,7 @@ public final class Engine {
      */
     private void publish(Task t) {
         t.state(Task.DONE);
-        pushOnto(DONE, t);
-        if (pending.getAndIncrement() == 0) {
-            resultFd.signal(Sys.current());
-        }
-    }
-
-    /** Pushes {@code t} on the lock-free stack {@code stack} (INBOX or DONE); the push publishes it. */
-    private void pushOnto(VarHandle stack, Task t) {
-        Task head;
-        do {
-            head = (Task) stack.getVolatile(this);
-            t.next = head;
-        } while (!stack.compareAndSet(this, head, t));
+        done.publish(t);
     }
 
     // ---------------------------------------------------------------- completion
@@ -588,7 +574,7 @@ public final class Engine {
             long start = maxTime > 0 ? System.nanoTime() : 0;
             int n = 0;
             for (;;) {
-                if (done != null) {
+                if (!done.isEmpty()) {
                     drainDoneLocked();
                 }
                 Task t = resQueue.take();
@@ -610,7 +596,7 @@ public final class Engine {
                     return n;
                 }
                 if (holding) {
-                    pending.decrementAndGet();    // the previous result's; t's own keeps it above 0
+                    done.passOn();    // the previous result's; t's own keeps it above 0
                 } else {
                     holding = true;
                     held++;
@@ -640,9 +626,7 @@ public final class Engine {
     /** Lets go of the pending count a pollCb call holds (pollLock); drains the descriptor at 0. */
     private void releaseHeld() {
         held--;
-        if (pending.decrementAndGet() == 0) {
-            resetFd();
-        }
+        done.release();
     }
 
     /**
@@ -651,7 +635,7 @@ public final class Engine {
      */
     private boolean awaitResultBriefly() {
         long end = Spin.deadline(TAIL_SPIN_NANOS);
-        while (done == null) {
+        while (done.isEmpty()) {
             if (nreqs.get() <= delivering || !Spin.more(end)) {
                 return false;
             }
@@ -661,20 +645,7 @@ public final class Engine {
 
     /** Moves the done stack, oldest first, into the result queue (pollLock). */
     private void drainDoneLocked() {
-        resQueue.addStack((Task) DONE.getAndSet(this, (Task) null));
-    }
-
-    /**
-     * pending fell to 0: drain the descriptor. A worker may have published between the
-     * decrement and the drain, its write swallowed by the drain; it did count pending up, so
-     * looking again and writing again keeps "readable iff pending > 0".
-     */
-    private void resetFd() {
-        Sys sys = Sys.current();
-        resultFd.reset(sys);
-        if (pending.get() > 0) {
-            resultFd.signal(sys);
-        }
+        resQueue.addStack(done.takeAll());
     }
 
     /** One request has left nreqs: wake submitters blocked on maxOutstanding and drainers. */
@@ -812,7 +783,7 @@ public final class Engine {
 
     /** Results not yet taken by pollCb: pending without the counts pollCb calls hold. */
     private int waiting() {
-        return pending.get() - held;
+        return done.count() - held;
     }
 
     public int nthreads() {

@@ -9,7 +9,7 @@ import io.jaio.internal.sys.Sys;
  * pending count goes 0 → 1 and {@link #reset} (then a re-check) when it falls to 0; both
  * syscalls are atomic in the kernel, so they need no lock of their own.
  */
-final class ResultFd {
+final class ResultFd implements Results.Bell {
     private final int readFd, writeFd;
     /** After close the numbers may belong to someone else; set once every writer is gone. */
     private volatile boolean closed;
@@ -44,6 +44,16 @@ final class ResultFd {
         while (sys.readLong(readFd) >= 0 && readFd != writeFd) {
             // a pipe may hold more than one token; an eventfd is reset by one read
         }
+    }
+
+    @Override
+    public void ring() {
+        signal(Sys.current());
+    }
+
+    @Override
+    public void silence() {
+        reset(Sys.current());
     }
 
     void close(Sys sys) {

@@ -1,0 +1,92 @@
+package io.jaio.internal.engine;
+
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+import org.openjdk.jcstress.infra.results.II_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * The result descriptor is readable iff results wait, whenever no pollCb runs. The poller
+ * actors do what {@link Engine#pollCb} does with {@link Results}: hold the count of the result
+ * in hand, pass it on when they take the next, release it when they return.
+ */
+public final class ResultsStress {
+    private ResultsStress() {}
+
+    @JCStressTest
+    @Description("A worker publishes while pollCb, holding the previous result, takes what it finds and returns.")
+    @Outcome(id = "1, 1, 0", expect = ACCEPTABLE, desc = "published after pollCb looked: readable, one waits")
+    @Outcome(id = "0, 0, 1", expect = ACCEPTABLE, desc = "pollCb took and handled it: silent, none waits")
+    @Outcome(expect = FORBIDDEN, desc = "readable with nothing waiting, or silent with a result waiting")
+    @State
+    public static class PublishRacesPollCb {
+        final ModelBell bell = new ModelBell();
+        final Results results = new Results(bell);
+        int handled;
+
+        public PublishRacesPollCb() {
+            results.publish(TaskStackStress.task("first"));
+            results.takeAll();    // pollCb has taken the first result and holds its count
+        }
+
+        @Actor
+        public void worker() {
+            results.publish(TaskStackStress.task("second"));
+        }
+
+        @Actor
+        public void pollCb() {
+            Task t = results.takeAll();
+            if (t != null) {
+                results.passOn();    // the first's count; the second's keeps it above 0
+                handled = 1;
+            }
+            results.release();       // returns: lets go of the count it holds
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = bell.readable() ? 1 : 0;
+            r.r2 = results.count();
+            r.r3 = handled;
+        }
+    }
+
+    @JCStressTest
+    @Description("A worker publishes while pollCb releases the result it held, taking nothing.")
+    @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "one waits, readable")
+    @Outcome(expect = FORBIDDEN, desc = "the descriptor disagrees with the count")
+    @State
+    public static class PublishRacesRelease {
+        final ModelBell bell = new ModelBell();
+        final Results results = new Results(bell);
+
+        public PublishRacesRelease() {
+            results.publish(TaskStackStress.task("first"));
+            results.takeAll();
+        }
+
+        @Actor
+        public void worker() {
+            results.publish(TaskStackStress.task("a"));
+        }
+
+        @Actor
+        public void pollCb() {
+            results.release();
+        }
+
+        @Arbiter
+        public void arbiter(II_Result r) {
+            r.r1 = bell.readable() ? 1 : 0;
+            r.r2 = results.count();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.jaio.internal.engine;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Finished tasks on their way to pollCb: a lock-free stack workers push on and pollCb takes
+ * from, the count of results not yet released by pollCb, and the descriptor that mirrors the
+ * count. The rule (proved by the jcstress tests in src/jcstress): whenever no pollCb is
+ * running, the descriptor is readable iff the count is above 0.
+ *
+ * <p>A result is counted before it is pushed, so a task pollCb can take is always counted:
+ * pollCb holds the count of the result it is handling, and when it takes the next it can let
+ * go of the previous one ({@link #passOn}) knowing the count stays above 0 — the descriptor,
+ * readable since the first of them, is then neither drained nor written while results keep
+ * coming. (Pushing first let pollCb take an uncounted task, pass the count to 0 and leave
+ * the descriptor readable with nothing waiting.)
+ *
+ * <p>The bell is rung when the count goes 0 → 1 and silenced when it falls to 0, then the
+ * count is read again: a publisher may have counted up between the decrement and the
+ * silencing, its ring swallowed by it; it did count, so ringing again restores the rule.
+ */
+final class Results {
+    /** What an event loop watches: the result descriptor (an eventfd or a pipe). */
+    interface Bell {
+        /** Makes it readable (a write; several rings may accumulate). */
+        void ring();
+
+        /** Makes it unreadable (drains every ring so far). */
+        void silence();
+    }
+
+    private final TaskStack stack = new TaskStack();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Bell bell;
+
+    Results(Bell bell) {
+        this.bell = bell;
+    }
+
+    /** Hands a finished task (its outcome written) to pollCb: count, push, ring on 0 → 1. */
+    void publish(Task t) {
+        boolean first = pending.getAndIncrement() == 0;
+        stack.push(t);
+        if (first) {
+            bell.ring();
+        }
+    }
+
+    /** Takes every task published so far, newest first (linked by next), or null; pollCb only. */
+    Task takeAll() {
+        return stack.takeAll();
+    }
+
+    /** A hint: true if no published task waits in the stack. */
+    boolean isEmpty() {
+        return stack.isEmpty();
+    }
+
+    /**
+     * Lets go of a count known not to be the last: its holder has taken another counted
+     * task. No descriptor work, which is the point of holding.
+     */
+    void passOn() {
+        pending.decrementAndGet();
+    }
+
+    /** Lets go of a count; at 0 silences the bell, then rings again if one was published meanwhile. */
+    void release() {
+        if (pending.decrementAndGet() == 0) {
+            bell.silence();
+            if (pending.get() > 0) {
+                bell.ring();
+            }
+        }
+    }
+
+    /** The count now: results published and not yet released. */
+    int count() {
+        return pending.get();
+    }
+}
