@@ -30,12 +30,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * A quick comparison on this machine: random reads, stats and a tree scan, each through jaio and
- * through the JDK's own APIs, on data it makes in a temporary directory and removes afterwards.
- * Each figure is the best of three timed rounds; for JMH-grade numbers use the JMH suite.
+ * A quick comparison on this machine: random reads (page cache warm, and O_DIRECT so each read
+ * waits for the device), stats and a tree scan, each through jaio and through the JDK's own
+ * APIs, on data it makes in a temporary directory and removes afterwards — also when
+ * interrupted (SIGINT, SIGTERM). Each figure is the best of three timed rounds; for JMH-grade
+ * numbers use the JMH suite.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Compare jaio with the JDK's file APIs on generated data (read, stat, scan).")
+        description = "Compare jaio with the JDK's file APIs on generated data (cached read, O_DIRECT read, stat, scan).")
 final class Bench implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "256", description = "Data file size in MiB (default: ${DEFAULT-VALUE}).")
     int sizeMiB;
@@ -55,6 +57,9 @@ final class Bench implements Callable<Integer> {
     @Option(names = "--dir", description = "Where to make the temporary data (default: the system temp dir).")
     Path base;
 
+    /** O_DIRECT reads wait for the device: a tenth of --reads keeps that row to seconds. */
+    private static final int DIRECT_READS_DIVISOR = 10;
+
     private PrintStream out, err;
     private Progress progress;
 
@@ -66,15 +71,47 @@ final class Bench implements Callable<Integer> {
             throw new IllegalArgumentException("--size, --files, --reads, --depth and --threads must be at least 1");
         }
         progress = new Progress(err, "bench");
-        Path dir = base == null ? Files.createTempDirectory("jaio-bench") : Files.createTempDirectory(base, "jaio-bench");
+        Path where = base == null ? Path.of(System.getProperty("java.io.tmpdir")) : base;
+        if (!Files.isDirectory(where)) {
+            err.println("jaio: bench: --dir " + where + ": " + (Files.exists(where) ? "not a directory" : "no such directory"));
+            return 2;
+        }
+        long need = ((long) sizeMiB << 20) + (long) files * 8192 + (64L << 20);    // data, tree, slack
+        long free = Files.getFileStore(where).getUsableSpace();
+        if (free < need) {
+            err.printf(Locale.ROOT, "jaio: bench: %s has %,d MiB free; this run needs about %,d MiB (--size, --files)%n",
+                    where, free >> 20, need >> 20);
+            return 2;
+        }
+        Path dir = Files.createTempDirectory(where, "jaio-bench");
+        // Interrupted (Ctrl-C, SIGTERM): remove the data anyway. A hook, since the JVM runs
+        // hooks on those signals; removed again once the data is gone the normal way.
+        Thread cleanup = new Thread(() -> {
+            try {
+                BenchData.delete(dir);
+            } catch (IOException | UncheckedIOException e) {
+                err.println("jaio: bench: could not remove " + dir + ": " + e.getMessage());
+            }
+        }, "jaio-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try (Aio aio = Aio.builder().delivery(Delivery.MANUAL).minParallel(threads).maxParallel(threads).build();
-             ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+             Aio deep = Aio.builder().delivery(Delivery.MANUAL).minParallel(depth).maxParallel(depth).build();
+             ExecutorService pool = Executors.newFixedThreadPool(threads);
+             ExecutorService deepPool = Executors.newFixedThreadPool(depth)) {
             status("making a " + sizeMiB + " MiB file and " + files + " files");
             Path data = BenchData.file(dir, sizeMiB);
             List<Path> tree = BenchData.tree(dir.resolve("tree"), (files + 999) / 1000, 1000, files);
             out.printf(Locale.ROOT, "%-28s %16s %16s %8s%n", "workload", "jaio", "JDK", "ratio");
             row("random 4 KiB read (reads/s)", "FileChannel, " + threads + " threads",
-                    rate(reads, () -> readJaio(aio, data)), rate(reads, () -> readJdk(pool, data)));
+                    rate(reads, () -> readJaio(aio, data, reads, 0)),
+                    rate(reads, () -> readJdk(pool, threads, data, reads, false)));
+            int direct = Math.max(depth, reads / DIRECT_READS_DIVISOR);
+            double[] jaioCpu = new double[1], jdkCpu = new double[1];
+            row("O_DIRECT 4 KiB read (reads/s)", "FileChannel DIRECT, " + depth + " threads",
+                    rate(direct, () -> readJaio(deep, data, direct, Fcntl.O_DIRECT), jaioCpu),
+                    rate(direct, () -> readJdk(deepPool, depth, data, direct, true), jdkCpu));
+            out.printf(Locale.ROOT, "%-28s %,16.1f %,16.1f %7.2fx  (lower is better)%n",
+                    "  CPU per O_DIRECT read (µs)", jaioCpu[0] / 1000, jdkCpu[0] / 1000, jaioCpu[0] / jdkCpu[0]);
             row("stat (files/s)", "Files.readAttributes",
                     rate(tree.size(), () -> statJaio(aio, tree)), rate(tree.size(), () -> statJdk(tree)));
             row("tree scan (entries/s)", "Files.walkFileTree",
@@ -83,6 +120,7 @@ final class Bench implements Callable<Integer> {
         } finally {
             status("removing " + dir);
             BenchData.delete(dir);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
             progress.done();
         }
         return 0;
@@ -109,29 +147,45 @@ final class Bench implements Callable<Integer> {
 
     /** Operations per second: the best of three rounds after one warm-up. */
     private double rate(long ops, LongSupplier round) {
+        return rate(ops, round, new double[1]);
+    }
+
+    /**
+     * Operations per second, the best of three rounds after one warm-up; {@code cpuPerOp[0]}
+     * gets the process's CPU nanoseconds per operation over the three rounds (every thread:
+     * workers, the polling thread, GC).
+     */
+    private double rate(long ops, LongSupplier round, double[] cpuPerOp) {
         round.getAsLong();
         long best = Long.MAX_VALUE;
+        long cpu0 = processCpuNanos();
         for (int i = 0; i < 3; i++) {
             long t0 = System.nanoTime();
             long check = round.getAsLong();
             best = Math.min(best, System.nanoTime() - t0);
             if (check < 0) throw new IllegalStateException("round failed");
         }
+        cpuPerOp[0] = (processCpuNanos() - cpu0) / (3.0 * ops);
         return ops * 1e9 / best;
     }
 
-    private long readJaio(Aio aio, Path data) {
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private long readJaio(Aio aio, Path data, int reads, int flags) {
         long blocks = (long) sizeMiB * 256;
         SplittableRandom rnd = new SplittableRandom(1);
         long[] done = {0};
         long[] issued = {0};
         try (Arena arena = Arena.ofShared()) {
-            Req<AioFile> opened = aio.open(data, Fcntl.O_RDONLY, 0);
+            Req<AioFile> opened = aio.open(data, Fcntl.O_RDONLY | flags, 0);
             aio.flush();
             AioFile f = opened.join();
             MemorySegment[] bufs = new MemorySegment[depth];
             for (int i = 0; i < depth; i++) bufs[i] = arena.allocate(4096, 4096);
-            for (int i = 0; i < depth; i++) readNext(aio, f, bufs[i], rnd, blocks, issued, done);
+            for (int i = 0; i < depth; i++) readNext(aio, f, bufs[i], rnd, blocks, reads, issued, done);
             while (aio.nreqs() > 0) {
                 aio.pollWait();
                 aio.pollCb();
@@ -142,24 +196,27 @@ final class Bench implements Callable<Integer> {
         return done[0];
     }
 
-    private void readNext(Aio aio, AioFile f, MemorySegment buf, SplittableRandom rnd, long blocks, long[] issued, long[] done) {
+    private void readNext(Aio aio, AioFile f, MemorySegment buf, SplittableRandom rnd, long blocks, int reads,
+                          long[] issued, long[] done) {
         if (issued[0]++ >= reads) return;
         aio.read(f, rnd.nextLong(blocks) * 4096, 4096, buf, 0, (n, e) -> {
             if (e != null) throw new IllegalStateException(e);
             done[0]++;
-            readNext(aio, f, buf, rnd, blocks, issued, done);
+            readNext(aio, f, buf, rnd, blocks, reads, issued, done);
         });
     }
 
-    private long readJdk(ExecutorService pool, Path data) {
+    private long readJdk(ExecutorService pool, int threads, Path data, int reads, boolean direct) {
         long blocks = (long) sizeMiB * 256;
-        try (FileChannel fc = FileChannel.open(data)) {
+        try (FileChannel fc = direct
+                ? FileChannel.open(data, java.nio.file.StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT)
+                : FileChannel.open(data)) {
             List<Future<Long>> fs = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int id = t;
                 fs.add(pool.submit(() -> {
                     SplittableRandom rnd = new SplittableRandom(id);
-                    ByteBuffer b = ByteBuffer.allocateDirect(4096);
+                    ByteBuffer b = ByteBuffer.allocateDirect(2 * 4096).alignedSlice(4096).limit(4096).slice();
                     long n = 0;
                     for (int i = 0; i < reads / threads; i++) {
                         b.clear();
