@@ -626,7 +626,35 @@ public final class Aio implements AutoCloseable {
     /** {@link #utime(Path, java.time.Instant, java.time.Instant)} with a callback. */
     public Req<Void> utime(Path path, java.time.Instant atime, java.time.Instant mtime,
                            BiConsumer<? super Void, ? super Throwable> cb) {
-        return submit(new Request.Utime(path(path, "path"), atime, mtime), cb);
+        return submit(new Request.Utime(path(path, "path"), atime, mtime, true), cb);
+    }
+
+    /**
+     * As {@link #utime(Path, java.time.Instant, java.time.Instant)}, but a symlink's own times are
+     * set rather than its target's (utimensat with AT_SYMLINK_NOFOLLOW).
+     */
+    public Req<Void> lutime(Path path, java.time.Instant atime, java.time.Instant mtime) {
+        return lutime(path, atime, mtime, null);
+    }
+
+    /** {@link #lutime(Path, java.time.Instant, java.time.Instant)} with a callback. */
+    public Req<Void> lutime(Path path, java.time.Instant atime, java.time.Instant mtime,
+                            BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Utime(path(path, "path"), atime, mtime, false), cb);
+    }
+
+    /**
+     * readlink(2): a symlink's target, exactly as stored. Its bytes are decoded as names are
+     * (see {@link #readdir}), so a target that is not valid UTF-8 comes back unchanged when
+     * passed to {@link #symlink}.
+     */
+    public Req<String> readlink(Path link) {
+        return readlink(link, null);
+    }
+
+    /** {@link #readlink(Path)} with a callback. */
+    public Req<String> readlink(Path link, BiConsumer<? super String, ? super Throwable> cb) {
+        return submit(new Request.Readlink(path(link, "link")), cb);
     }
 
     private static int checkMode(int mode) {

@@ -139,9 +139,19 @@ final class Ops implements Runner {
             case Utime ut -> {
                 setTimespec(s.times, 0, ut.atime());
                 setTimespec(s.times, 16, ut.mtime());
-                check(sys.utimensat(Sys.AT_FDCWD, cPath(ut.path(), s.path1, "utimensat"), s.times, 0),
-                        "utimensat", ut.path(), null);
+                check(sys.utimensat(Sys.AT_FDCWD, cPath(ut.path(), s.path1, "utimensat"), s.times,
+                        ut.follow() ? 0 : Sys.AT_SYMLINK_NOFOLLOW), "utimensat", ut.path(), null);
                 yield null;
+            }
+            case Readlink rl -> {
+                // PATH_MAX bytes hold any target the kernel stores; a result that fills the
+                // buffer may be cut, which readlink(2) cannot tell apart, so it is refused.
+                long n = check(sys.readlinkat(Sys.AT_FDCWD, cPath(rl.path(), s.path1, "readlink"), s.path2,
+                        Scratch.PATH_MAX), "readlink", rl.path(), null);
+                if (n >= Scratch.PATH_MAX) {
+                    check(-Errno.ENAMETOOLONG, "readlink", rl.path(), null);
+                }
+                yield Names.decode(s.path2, 0, (int) n);
             }
             case Rmdir rm -> {
                 check(sys.rmdir(cPath(rm.path(), s.path1, "rmdir")), "rmdir", rm.path(), null);

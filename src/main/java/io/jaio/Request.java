@@ -97,8 +97,14 @@ sealed interface Request {
 
     record Chmod(NPath path, int mode) implements Request {}
 
-    /** utimensat with nanosecond times; null leaves that time as it is (UTIME_OMIT). */
-    record Utime(NPath path, java.time.Instant atime, java.time.Instant mtime) implements Request {}
+    /**
+     * utimensat with nanosecond times; null leaves that time as it is (UTIME_OMIT). Without
+     * {@code follow}, a symlink's own times are set (AT_SYMLINK_NOFOLLOW).
+     */
+    record Utime(NPath path, java.time.Instant atime, java.time.Instant mtime, boolean follow) implements Request {}
+
+    /** readlink(2) of a symlink: its target's bytes, decoded as names are. */
+    record Readlink(NPath path) implements Request {}
 
     record Rmdir(NPath path) implements Request {}
 

@@ -210,8 +210,15 @@ final class Scandir {
     private void probe(String name) {
         NPath dot = childPath(name + "/.");
         child(new Request.Stat(dot, true), (r, e) -> {
+            if (e instanceof ErrnoException x && x.errno() == io.jaio.internal.sys.Errno.ENOTDIR) {
+                settle(name, false);    // the common case: a file, or a symlink to one
+                return;
+            }
             if (e != null) {
-                settle(name, false);
+                // EACCES (a directory without search permission), ENOENT (dangling), ELOOP, …:
+                // the entry itself says what it is. An unreadable directory is a directory.
+                child(new Request.Stat(childPath(name), false),
+                        (r2, e2) -> settle(name, e2 == null && ((FileStat) r2).isDirectory()));
                 return;
             }
             child(new Request.Stat(childPath(name), false),

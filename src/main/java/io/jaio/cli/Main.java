@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * <p>This package is the only user of picocli; the library ({@code io.jaio} and its internals)
  * never touches it, and the module reads it only statically ({@code requires static}).
  */
-@Command(name = "jaio", mixinStandardHelpOptions = true, version = "jaio 0.1.0",
+@Command(name = "jaio", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Asynchronous file I/O for Java, from the command line.",
         subcommands = {TreeScan.class, Copy.class, Bench.class})
 public final class Main {
@@ -46,5 +46,36 @@ public final class Main {
 
     static Io io() {
         return IO.get();
+    }
+
+    /** The build's version, from a resource Maven fills in. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws Exception {
+            try (var in = Main.class.getResourceAsStream("version.txt")) {
+                String v = in == null ? "unknown" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+                return new String[] {"jaio " + v};
+            }
+        }
+    }
+
+    /**
+     * Checks an option's value against its range; picocli turns the exception into a usage
+     * error (exit 2) before anything is touched.
+     */
+    static int inRange(CommandLine.Model.CommandSpec spec, String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    option + " must be in " + min + ".." + max + ", was " + value);
+        }
+        return value;
+    }
+
+    /** Refuses an empty path argument (it would mean the current directory, or "/" once joined). */
+    static String path(CommandLine.Model.CommandSpec spec, String what, String p) {
+        if (p.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), what + " must not be empty");
+        }
+        return p;
     }
 }

@@ -8,8 +8,10 @@ import io.jaio.ScanResult;
 import io.jaio.ThreadKind;
 import io.jaio.internal.sys.Names;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -27,8 +29,13 @@ import java.util.concurrent.Callable;
  * a symlink, not even a root given as one.
  */
 @Command(name = "treescan", mixinStandardHelpOptions = true,
-        description = "Scan directory trees in parallel with scandir and print every path (like find).")
+        description = {"Scan directory trees in parallel with scandir and print every path (like find).",
+            "Exit status: 0 if every directory was read; 1 if any failed (each failure on stderr with its "
+                    + "path and errno name, the scan going on); 2 for bad arguments."})
 final class TreeScan implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(paramLabel = "DIR", arity = "0..*", description = "Directories to scan (default: .).")
     List<String> roots = List.of(".");
 
@@ -39,10 +46,10 @@ final class TreeScan implements Callable<Integer> {
     boolean print0;
 
     @Option(names = "--maxreq", defaultValue = "0",
-            description = "Stats in flight per directory (0: scandir's default, 4).")
+            description = "Stats in flight per directory, 0..4096 (0: scandir's default, 4).")
     int maxreq;
 
-    @Option(names = "--parallel", defaultValue = "8", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--parallel", defaultValue = "8", description = "Worker threads, 1..1024 (default: ${DEFAULT-VALUE}).")
     int parallel;
 
     @Option(names = "--virtual", description = "Use virtual worker threads.")
@@ -54,6 +61,11 @@ final class TreeScan implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        for (String root : roots) {
+            Main.path(spec, "DIR", root);
+        }
+        Main.inRange(spec, "--maxreq", maxreq, 0, Aio.MAX_PARALLEL * 4);
+        Main.inRange(spec, "--parallel", parallel, 1, Aio.MAX_PARALLEL);
         Main.Io io = Main.io();
         out = new BufferedOutputStream(io.out(), 1 << 16);
         err = io.err();
