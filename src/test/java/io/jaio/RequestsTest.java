@@ -355,6 +355,42 @@ class RequestsTest {
 
     @ParameterizedTest
     @MethodSource("io.jaio.Modes#all")
+    void readlinkRoundTripsTargetBytesAndLutimeSetsTheLinksOwnTimes(ThreadKind kind, Mode mode) throws Exception {
+        aio = Modes.create(kind, mode);
+        Path file = Files.writeString(dir.resolve("target-file"), "x");
+        Path link = dir.resolve("link");
+        Files.createSymbolicLink(link, file);
+        assertThat(get(aio, aio.readlink(link))).isEqualTo(file.toString());
+        // A target that is not UTF-8: readlink gives the escaped form, which symlink stores back as bytes.
+        String raw = get(aio, aio.readlink(makeRawLink("raw", new byte[] {'t', (byte) 0xff, 'x'})));
+        assertThat(raw).hasSize(3).startsWith("t").endsWith("x");
+        Path copy = dir.resolve("raw-copy");
+        assertThat(get(aio, aio.symlink(raw, copy))).isNull();
+        assertThat(get(aio, aio.readlink(copy))).isEqualTo(raw);
+        errno(failure(aio, aio.readlink(file)), "EINVAL");
+        errno(failure(aio, aio.readlink(dir.resolve("none"))), "ENOENT");
+        Instant t = Instant.parse("2001-02-03T04:05:06.123456789Z");
+        Instant fileBefore = Files.getLastModifiedTime(file).toInstant();
+        assertThat(get(aio, aio.lutime(link, t, t))).isNull();
+        assertThat(Files.getLastModifiedTime(link, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant()).isEqualTo(t);
+        assertThat(Files.getLastModifiedTime(file).toInstant()).as("the target is untouched").isEqualTo(fileBefore);
+        assertThat(get(aio, aio.utime(link, t, t))).isNull();
+        assertThat(Files.getLastModifiedTime(file).toInstant()).as("utime follows the link").isEqualTo(t);
+    }
+
+    /** A symlink whose target bytes are {@code target}, made through the sys layer. */
+    Path makeRawLink(String name, byte[] target) {
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            var t = a.allocate(target.length + 1);
+            java.lang.foreign.MemorySegment.copy(target, 0, t, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, target.length);
+            Path link = dir.resolve(name);
+            assertThat(io.jaio.internal.sys.Sys.current().symlink(t, a.allocateFrom(link.toString()))).isZero();
+            return link;
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.jaio.Modes#all")
     void relativePathsAreMadeAbsoluteAtSubmission(ThreadKind kind, Mode mode) throws Exception {
         aio = Modes.create(kind, mode);
         Path rel = Path.of("pom.xml");

@@ -1,0 +1,245 @@
+package io.jaio.cli;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static io.jaio.cli.CliTest.rawFile;
+import static io.jaio.cli.CliTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The command line against the real tools on real trees: {@code jaio cp} against
+ * {@code cp -a} on a copy of a system directory with odd names added, {@code jaio treescan}
+ * against {@code find}, and the permission cases as an unprivileged user.
+ */
+class CliRealTreeTest {
+    /** A system tree of thousands of entries; the tests that need it skip without it. */
+    static final Path SYSTEM_TREE = Path.of("/usr/share/doc");
+
+    @TempDir
+    static Path shared;
+    static Path source;
+
+    /** /usr/share/doc copied by cp -a (so the test owns it), plus names and targets that are not UTF-8. */
+    @BeforeAll
+    static void source() throws Exception {
+        source = shared.resolve("src");
+        Files.createDirectory(source);
+        if (Files.isDirectory(SYSTEM_TREE)) {
+            sh("cp", "-a", SYSTEM_TREE.toString(), source.resolve("doc").toString());
+        }
+        Path odd = Files.createDirectory(source.resolve("odd"));
+        rawFile(odd, new byte[] {'n', (byte) 0xff, 'x'}, "not utf-8");
+        rawFile(odd, "new\nline".getBytes(StandardCharsets.UTF_8), "newline");
+        sh("ln", "-s", "tgt\u00ff-is-utf8", odd.resolve("utf8-link").toString());
+        // A target whose bytes are not UTF-8: made by the shell, byte for byte.
+        sh("bash", "-c", "ln -s $'tgt\\xff\\xfe' '" + odd.resolve("raw-link") + "'");
+        sh("bash", "-c", "touch -h -d '2001-02-03 04:05:06.123456789' '" + odd.resolve("raw-link") + "'");
+        Files.createDirectories(odd.resolve("deep/er/still"));
+    }
+
+    static byte[] sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        int code = p.waitFor();
+        if (code != 0) {
+            throw new AssertionError(String.join(" ", cmd) + " exited " + code + ": " + new String(out, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    static int exit(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor();
+    }
+
+    /** NUL-separated records, sorted as bytes: a listing two trees can be compared by. */
+    static List<String> records(byte[] out) {
+        List<String> l = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == 0) {
+                l.add(new String(out, start, i - start, StandardCharsets.ISO_8859_1));    // bytes, unchanged
+                start = i + 1;
+            }
+        }
+        l.sort(null);
+        return l;
+    }
+
+    /** Every entry's path, type, mode, mtime to the nanosecond, symlink target bytes, and size for non-directories. */
+    static List<String> describe(Path root) throws Exception {
+        List<String> l = records(sh("find", root.toString(), "-mindepth", "1", "!", "-type", "d",
+                "-printf", "%P\t%y %m %s %T@\t%l\\0"));
+        l.addAll(records(sh("find", root.toString(), "-mindepth", "1", "-type", "d", "-printf", "%P\t%y %m %T@\\0")));
+        return l;
+    }
+
+    @Test
+    void cpOfASystemTreeIsExactlyWhatCpADoes(@TempDir Path out) throws Exception {
+        Path mine = out.resolve("jaio"), theirs = out.resolve("gnu");
+        CliTest.Result r = run("cp", source.toString(), mine.toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.code()).isZero();
+        sh("cp", "-a", source.toString(), theirs.toString());
+        assertThat(exit("diff", "-r", "--no-dereference", mine.toString(), theirs.toString()))
+                .as("diff -r --no-dereference").isZero();
+        List<String> a = describe(mine), b = describe(theirs);
+        assertThat(a).hasSizeGreaterThan(Files.isDirectory(SYSTEM_TREE) ? 1000 : 5);
+        assertThat(a).isEqualTo(b);
+    }
+
+    @Test
+    void cpWithOneRequestInFlightFinishes(@TempDir Path out) throws Exception {
+        CliTest.Result r = run("cp", "--in-flight", "1", "--parallel", "2", source.resolve("odd").toString(),
+                out.resolve("c").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(describe(out.resolve("c"))).isEqualTo(describe(source.resolve("odd")));
+    }
+
+    @Test
+    void treescanPrintsWhatFindPrintsByteForByte() throws Exception {
+        CliTest.Result r = run("treescan", "-0", source.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(records(r.out())).isEqualTo(records(sh("find", source.toString(), "-print0")));
+    }
+
+    @Test
+    void treescanCountsWhatFindCounts() throws Exception {
+        CliTest.Result r = run("treescan", "--count", source.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        long dirs = records(sh("find", source.toString(), "-type", "d", "-print0")).size();
+        List<String> sizes = records(sh("find", source.toString(), "!", "-type", "d", "-printf", "%s\\0"));
+        long bytes = sizes.stream().mapToLong(Long::parseLong).sum();
+        assertThat(r.outText()).isEqualTo("directories " + dirs + "\nfiles " + sizes.size() + "\nbytes " + bytes + "\n");
+    }
+
+    @Test
+    void oddArgumentsAreRefusedBeforeAnythingIsTouched(@TempDir Path out) throws Exception {
+        Path d = Files.createDirectory(out.resolve("d"));
+        Files.writeString(d.resolve("f"), "x");
+        assertThat(run("treescan", "").code()).isEqualTo(2);
+        assertThat(run("cp", d.toString(), "").code()).isEqualTo(2);
+        assertThat(run("cp", "", d.toString()).code()).isEqualTo(2);
+        assertThat(run("treescan", "--maxreq", "5000", d.toString()).code()).isEqualTo(2);
+        assertThat(run("treescan", "--maxreq", "-1", d.toString()).code()).isEqualTo(2);
+        assertThat(run("treescan", "--parallel", "0", d.toString()).code()).isEqualTo(2);
+        assertThat(run("cp", "--parallel", "0", d.toString(), out.resolve("x").toString()).code()).isEqualTo(2);
+        assertThat(run("cp", "--in-flight", "0", d.toString(), out.resolve("x").toString()).code()).isEqualTo(2);
+        CliTest.Result self = run("cp", d.toString(), d.resolve("sub").toString());
+        assertThat(self.code()).isEqualTo(1);
+        assertThat(self.err()).contains("into itself");
+        CliTest.Result same = run("cp", "-f", d.resolve("f").toString(), d.resolve("f").toString());
+        assertThat(same.code()).isEqualTo(1);
+        assertThat(same.err()).contains("same file");
+        assertThat(Files.readString(d.resolve("f"))).isEqualTo("x");
+        try (var s = Files.list(d)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("f");
+        }
+        assertThat(Files.exists(out.resolve("x"))).isFalse();
+    }
+
+    @Test
+    void cpIntoAnExistingDirectoryCopiesAsItsBasename(@TempDir Path out) throws Exception {
+        Path existing = Files.createDirectory(out.resolve("existing"));
+        assertThat(run("cp", "-f", source.resolve("odd").toString(), existing.toString()).code()).isZero();
+        assertThat(describe(existing.resolve("odd"))).isEqualTo(describe(source.resolve("odd")));
+        // Again: the copy's directories exist, so they are merged into; files exist, so --force.
+        assertThat(run("cp", "-f", source.resolve("odd").toString(), existing.toString()).code()).isZero();
+        CliTest.Result again = run("cp", source.resolve("odd").toString(), existing.toString());
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).contains("exists (use --force");
+    }
+
+    @Test
+    void aFifoIsReportedAndTheExitCodeSaysSo(@TempDir Path out) throws Exception {
+        Path d = Files.createDirectory(out.resolve("withfifo"));
+        Files.writeString(d.resolve("f"), "x");
+        sh("mkfifo", d.resolve("fifo").toString());
+        CliTest.Result r = run("cp", d.toString(), out.resolve("copy").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains(d.resolve("fifo") + ": a fifo: not copied");
+        assertThat(Files.readString(out.resolve("copy/f"))).isEqualTo("x");
+    }
+
+    /** The CLI as a child process of an unprivileged user, on a class path that user can read. */
+    @Test
+    void unreadableDirectoriesAreReportedAsFindReportsThem(@TempDir Path out) throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "permission cases need root to run the CLI as nobody; skipped");
+        Assumptions.assumeTrue(exit("setpriv", "--version") == 0, "setpriv is missing; skipped");
+        Path base = Files.createTempDirectory(Path.of("/tmp"), "jaio-perm");
+        try {
+            Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path cp = Files.createDirectory(base.resolve("cp"));
+            sh("cp", "-r", Path.of("target/classes").toAbsolutePath().toString(), cp.resolve("classes").toString());
+            Path picocli = Path.of(picocli.CommandLine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Files.copy(picocli, cp.resolve("picocli.jar"));
+            sh("chmod", "-R", "a+rX", cp.toString());
+            Path tree = Files.createDirectories(base.resolve("tree/locked/inner"));
+            Files.writeString(base.resolve("tree/a"), "a");
+            Files.setPosixFilePermissions(base.resolve("tree"), PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(base.resolve("tree/locked"), PosixFilePermissions.fromString("---------"));
+            String java = ProcessHandle.current().info().command().orElseThrow();
+            List<String> jaio = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", java,
+                    "--enable-native-access=ALL-UNNAMED", "-cp", cp.resolve("classes") + ":" + cp.resolve("picocli.jar"),
+                    "io.jaio.cli.Main");
+            String t = base.resolve("tree").toString();
+            Outcome find = outcome(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "find", t, "-print0"));
+            Outcome scan = outcome(concat(jaio, "treescan", "-0", t));
+            assertThat(find.code).isEqualTo(1);
+            assertThat(scan.code).isEqualTo(1);
+            assertThat(records(scan.out)).isEqualTo(records(find.out));
+            assertThat(scan.err).contains(t + "/locked").contains("EACCES");
+            Outcome count = outcome(concat(jaio, "treescan", "--count", t));
+            assertThat(count.code).isEqualTo(1);
+            assertThat(new String(count.out, StandardCharsets.UTF_8)).startsWith("directories 2\nfiles 1\n");
+            Path writable = Files.createDirectory(base.resolve("out"));
+            Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Outcome copy = outcome(concat(jaio, "cp", t, writable.resolve("copy").toString()));
+            assertThat(copy.code).isEqualTo(1);
+            assertThat(copy.err).contains(t + "/locked").contains("EACCES");
+            assertThat(Files.readString(writable.resolve("copy/a"))).isEqualTo("a");
+        } finally {
+            if (Files.exists(base.resolve("tree/locked"))) {
+                Files.setPosixFilePermissions(base.resolve("tree/locked"), PosixFilePermissions.fromString("rwx------"));
+            }
+            sh("rm", "-rf", base.toString());
+        }
+    }
+
+    record Outcome(int code, byte[] out, String err) {}
+
+    static Outcome outcome(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).start();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                p.getErrorStream().transferTo(err);
+            } catch (IOException ignored) {
+            }
+        });
+        byte[] out = p.getInputStream().readAllBytes();
+        int code = p.waitFor();
+        t.join();
+        return new Outcome(code, out, err.toString(StandardCharsets.UTF_8));
+    }
+
+    static List<String> concat(List<String> a, String... b) {
+        List<String> l = new ArrayList<>(a);
+        l.addAll(Arrays.asList(b));
+        return l;
+    }
+}
