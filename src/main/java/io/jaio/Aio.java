@@ -52,6 +52,18 @@ public final class Aio implements AutoCloseable {
     public static final int DEFAULT_PARALLEL = 8;
     /** The highest number of worker threads jaio accepts. */
     public static final int MAX_PARALLEL = 1024;
+    /** readdirx flag: entries with type and inode (always so in Java; accepted for IO::AIO's sake). */
+    public static final int READDIR_DENTS = 0x01;
+    /** readdirx flag: likely directories first (see {@link #readdirx}). */
+    public static final int READDIR_DIRS_FIRST = 0x02;
+    /** readdirx flag: inode order, the order in which stat'ing every entry is fastest. */
+    public static final int READDIR_STAT_ORDER = 0x04;
+    /**
+     * IO::AIO's output flag "some type was unknown": not an input in jaio (it is refused);
+     * test the entries for {@link DirEntry.Type#UNKNOWN} instead.
+     */
+    public static final int READDIR_FOUND_UNKNOWN = 0x80;
+
     /** scandir's maxreq when given 0 or less, as in IO::AIO. */
     public static final int DEFAULT_SCANDIR_MAXREQ = 4;
 
@@ -710,6 +722,31 @@ public final class Aio implements AutoCloseable {
     /** {@link #readdir(Path)} with a callback. */
     public Req<List<String>> readdir(Path dir, BiConsumer<? super List<String>, ? super Throwable> cb) {
         return submit(new Request.Readdir(path(dir, "dir"), false), cb);
+    }
+
+    /**
+     * IO::AIO's aio_readdirx: the directory's entries with the type the file system reports
+     * ({@code d_type}) and the inode, through getdents64 alone — no stat. On file systems that
+     * fill in d_type (ext4, xfs, btrfs, tmpfs) a tree can be walked by recursing on
+     * {@link DirEntry.Type#DIR}, stat'ing only entries of type {@link DirEntry.Type#UNKNOWN}.
+     *
+     * @param flags {@link #READDIR_DENTS}, {@link #READDIR_DIRS_FIRST} (likely directories first,
+     *              by libeio's name heuristics for entries of unknown type, then by inode),
+     *              {@link #READDIR_STAT_ORDER} (by inode), or 0 (as the directory lists them)
+     */
+    public Req<List<DirEntry>> readdirx(Path dir, int flags) {
+        return readdirx(dir, flags, null);
+    }
+
+    /** {@link #readdirx(Path, int)} with a callback. */
+    public Req<List<DirEntry>> readdirx(Path dir, int flags, BiConsumer<? super List<DirEntry>, ? super Throwable> cb) {
+        int known = READDIR_DENTS | READDIR_DIRS_FIRST | READDIR_STAT_ORDER;
+        if ((flags & ~known) != 0) {
+            throw new IllegalArgumentException("readdirx flags must combine READDIR_DENTS, READDIR_DIRS_FIRST and "
+                    + "READDIR_STAT_ORDER, was 0x" + Integer.toHexString(flags)
+                    + ((flags & READDIR_FOUND_UNKNOWN) != 0 ? " (READDIR_FOUND_UNKNOWN is IO::AIO's output flag)" : ""));
+        }
+        return submit(new Request.Readdirx(path(dir, "dir"), flags), cb);
     }
 
     /**

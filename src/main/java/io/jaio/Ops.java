@@ -42,7 +42,7 @@ final class Ops implements Runner {
             init(c);
         }
         for (Class<?> c : new Class<?>[] {Request.NPath.class, Request.RawFd.class, Request.DirList.class,
-                ErrnoException.class, FileStat.class, ScanResult.class, AioFile.class, Scratch.class,
+                ErrnoException.class, FileStat.class, ScanResult.class, DirEntry.class, DirEntry.Type.class, AioFile.class, Scratch.class,
                 Scandir.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
             init(c);
         }
@@ -164,9 +164,10 @@ final class Ops implements Runner {
                 yield null;
             }
             case Readdir rd -> {
-                DirList l = readdir(rd.path(), rd.types(), s);
+                DirList l = readdir(rd.path(), rd.types(), false, s);
                 yield rd.types() ? l : l.names();
             }
+            case Readdirx rx -> Readdirx.order(readdir(rx.path(), true, true, s), rx.flags());
             case Fsync f -> {
                 int fd = f.fd().num();
                 long r;
@@ -368,7 +369,7 @@ final class Ops implements Runner {
     }
 
     /** The whole directory through getdents64, without "." and "..". */
-    static DirList readdir(NPath path, boolean types, Scratch s) throws Exception {
+    static DirList readdir(NPath path, boolean types, boolean inodes, Scratch s) throws Exception {
         Sys sys = s.sys;
         MemorySegment p = cPath(path, s.path1, "open");
         int fd;
@@ -378,13 +379,20 @@ final class Ops implements Runner {
         check(fd, "open", path, null);
         List<String> names = new ArrayList<>();
         var typeList = types ? new java.io.ByteArrayOutputStream() : null;
+        long[][] ino = {inodes ? new long[64] : null};
         try {
             for (;;) {
                 long n = check(sys.getdents64(fd, s.dirents, s.dirents.byteSize()), "getdents64", path, null);
                 if (n == 0) {
                     break;
                 }
-                Dirents.forEach(s.dirents, n, (buf, off, len, type, ino) -> {
+                Dirents.forEach(s.dirents, n, (buf, off, len, type, inode) -> {
+                    if (ino[0] != null) {
+                        if (names.size() == ino[0].length) {
+                            ino[0] = java.util.Arrays.copyOf(ino[0], names.size() * 2);
+                        }
+                        ino[0][names.size()] = inode;
+                    }
                     names.add(Names.decode(buf, off, len));
                     if (typeList != null) {
                         typeList.write(type);
@@ -394,6 +402,7 @@ final class Ops implements Runner {
         } finally {
             sys.close(fd);
         }
-        return new DirList(names, types ? typeList.toByteArray() : null);
+        return new DirList(names, types ? typeList.toByteArray() : null,
+                inodes ? java.util.Arrays.copyOf(ino[0], names.size()) : null);
     }
 }

@@ -113,6 +113,50 @@ sealed interface Request {
     /** The names in a directory; with {@code types}, a {@link DirList} with d_type too. */
     record Readdir(NPath path, boolean types) implements Request {}
 
+    /** IO::AIO's readdirx: the entries with d_type and d_ino, ordered as {@code flags} ask. */
+    record Readdirx(NPath path, int flags) implements Request {
+        /**
+         * libeio's order: with READDIR_DIRS_FIRST, by how likely an entry is a directory
+         * (DT_DIR first; then, of entries of unknown type, names starting with "." and then
+         * dotless names, shorter first; then other unknowns; known non-directories last),
+         * within that by inode; with READDIR_STAT_ORDER alone, by inode (the order that stats
+         * fastest); with neither, as the directory lists them.
+         */
+        static java.util.List<DirEntry> order(DirList l, int flags) {
+            int n = l.names().size();
+            DirEntry[] out = new DirEntry[n];
+            for (int i = 0; i < n; i++) {
+                out[i] = new DirEntry(l.names().get(i), DirEntry.Type.of(l.types()[i] & 0xff), l.inodes()[i]);
+            }
+            if ((flags & Aio.READDIR_DIRS_FIRST) != 0) {
+                java.util.Arrays.sort(out, java.util.Comparator.comparingInt(Readdirx::score)
+                        .thenComparing(DirEntry::inode, Long::compareUnsigned));
+            } else if ((flags & Aio.READDIR_STAT_ORDER) != 0) {
+                java.util.Arrays.sort(out, java.util.Comparator.comparing(DirEntry::inode, Long::compareUnsigned));
+            }
+            return java.util.List.of(out);
+        }
+
+        /** libeio's score: lower is more likely a directory. */
+        private static int score(DirEntry e) {
+            return switch (e.type()) {
+                case DIR -> 0;
+                case UNKNOWN -> {
+                    String name = e.name();
+                    int len = name.length();
+                    if (name.startsWith(".")) {
+                        yield 1;    // rare, and often directories
+                    }
+                    if (name.indexOf('.') < 0) {
+                        yield len <= 2 ? 4 - len : len <= 4 ? 4 : len <= 7 ? 5 : 6;    // shorter: likelier a directory
+                    }
+                    yield 7;
+                }
+                default -> 8;
+            };
+        }
+    }
+
     record Fsync(Fd fd, boolean dataOnly) implements Request {
         @Override public void release() { fd.unpin(); }
     }
@@ -120,6 +164,6 @@ sealed interface Request {
     /** The group record of a scandir; its work is done by {@link Scandir} through children. */
     record ScandirGroup(NPath path, int maxreq, Scandir scan) implements Request {}
 
-    /** A directory listing with each entry's d_type, for scandir's ordering. */
-    record DirList(java.util.List<String> names, byte[] types) {}
+    /** A directory listing with each entry's d_type (and d_ino, when asked for), for scandir's ordering. */
+    record DirList(java.util.List<String> names, byte[] types, long[] inodes) {}
 }

@@ -391,6 +391,40 @@ class RequestsTest {
 
     @ParameterizedTest
     @MethodSource("io.jaio.Modes#all")
+    void readdirxGivesTypesAndInodesWithoutAStat(ThreadKind kind, Mode mode) throws Exception {
+        aio = Modes.create(kind, mode);
+        Path d = Files.createDirectory(dir.resolve("x"));
+        Files.writeString(d.resolve("file.txt"), "x");
+        Files.createDirectory(d.resolve("sub"));
+        Files.createDirectory(d.resolve(".hidden"));
+        Files.createSymbolicLink(d.resolve("link"), Path.of("sub"));
+        var entries = get(aio, aio.readdirx(d, 0));
+        assertThat(entries).extracting(DirEntry::name).containsExactlyInAnyOrder("file.txt", "sub", ".hidden", "link");
+        for (DirEntry e : entries) {
+            assertThat(e.inode()).as(e.name()).isEqualTo(Files.getAttribute(d.resolve(e.name()), "unix:ino",
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS));
+            DirEntry.Type expected = switch (e.name()) {
+                case "file.txt" -> DirEntry.Type.REG;
+                case "link" -> DirEntry.Type.LNK;
+                default -> DirEntry.Type.DIR;
+            };
+            assertThat(e.type()).as(e.name()).isIn(expected, DirEntry.Type.UNKNOWN);
+        }
+        var dirsFirst = get(aio, aio.readdirx(d, Aio.READDIR_DIRS_FIRST | Aio.READDIR_DENTS));
+        if (dirsFirst.stream().noneMatch(e -> e.type() == DirEntry.Type.UNKNOWN)) {
+            assertThat(dirsFirst.subList(0, 2)).extracting(DirEntry::name).containsExactlyInAnyOrder("sub", ".hidden");
+            assertThat(dirsFirst.get(0).inode()).isLessThan(dirsFirst.get(1).inode());
+        }
+        var statOrder = get(aio, aio.readdirx(d, Aio.READDIR_STAT_ORDER));
+        assertThat(statOrder).extracting(DirEntry::inode).isSorted();
+        errno(failure(aio, aio.readdirx(dir.resolve("none"), 0)), "ENOENT");
+        errno(failure(aio, aio.readdirx(d.resolve("file.txt"), 0)), "ENOTDIR");
+        assertThatThrownBy(() -> aio.readdirx(d, Aio.READDIR_FOUND_UNKNOWN)).hasMessageContaining("output flag");
+        assertThatThrownBy(() -> aio.readdirx(d, 0x100)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.jaio.Modes#all")
     void relativePathsAreMadeAbsoluteAtSubmission(ThreadKind kind, Mode mode) throws Exception {
         aio = Modes.create(kind, mode);
         Path rel = Path.of("pom.xml");

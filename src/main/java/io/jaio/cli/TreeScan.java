@@ -2,6 +2,7 @@ package io.jaio.cli;
 
 import io.jaio.Aio;
 import io.jaio.Delivery;
+import io.jaio.DirEntry;
 import io.jaio.ErrnoException;
 import io.jaio.FileStat;
 import io.jaio.ScanResult;
@@ -24,12 +25,21 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * IO::AIO's treescan: a recursive parallel scan with scandir. Prints every path, the roots
- * included, as find does (in no particular order), or with --count the totals. Never follows
- * a symlink, not even a root given as one.
+ * IO::AIO's treescan: a recursive parallel scan. Prints every path, the roots included, as
+ * find does (in no particular order), or with --count the totals. Never follows a symlink, not
+ * even a root given as one.
+ *
+ * <p>Each directory is listed with readdirx (getdents64 alone): where the file system reports
+ * each entry's type (d_type), the scan recurses on directories without any stat. A directory
+ * with an entry of unknown type is scanned with scandir instead, whose nlink algorithm finds
+ * its subdirectories with as few stats as possible. --count also lstats every non-directory,
+ * for its size.
  */
 @Command(name = "treescan", mixinStandardHelpOptions = true,
-        description = {"Scan directory trees in parallel with scandir and print every path (like find).",
+        description = {"Scan directory trees in parallel and print every path (like find).",
+            "Directories are listed with getdents64 and recursed into by the type it reports; scandir "
+                    + "(stat-based) serves directories whose entries' types are unknown. --count lstats every "
+                    + "non-directory for its size, which costs one request per file.",
             "Exit status: 0 if every directory was read; 1 if any failed (each failure on stderr with its "
                     + "path and errno name, the scan going on); 2 for bad arguments."})
 final class TreeScan implements Callable<Integer> {
@@ -46,7 +56,7 @@ final class TreeScan implements Callable<Integer> {
     boolean print0;
 
     @Option(names = "--maxreq", defaultValue = "0",
-            description = "Stats in flight per directory, 0..4096 (0: scandir's default, 4).")
+            description = "Stats in flight per directory scanned with scandir, 0..4096 (0: scandir's default, 4).")
     int maxreq;
 
     @Option(names = "--parallel", defaultValue = "8", description = "Worker threads, 1..1024 (default: ${DEFAULT-VALUE}).")
@@ -105,6 +115,32 @@ final class TreeScan implements Callable<Integer> {
     }
 
     private void scan(Aio aio, String dir) {
+        aio.readdirx(Path.of(dir), 0, (List<DirEntry> entries, Throwable e) -> {
+            if (e != null) {
+                fail(dir, e);
+                return;
+            }
+            for (DirEntry d : entries) {
+                if (d.type() == DirEntry.Type.UNKNOWN) {
+                    scandir(aio, dir);    // no d_type here: let scandir's nlink algorithm classify
+                    return;
+                }
+            }
+            String prefix = dir.endsWith("/") ? dir : dir + "/";
+            for (DirEntry d : entries) {
+                String p = prefix + d.name();
+                if (d.type() == DirEntry.Type.DIR) {
+                    dirs++;
+                    emit(p);
+                    scan(aio, p);
+                } else {
+                    nondir(aio, p);
+                }
+            }
+        });
+    }
+
+    private void scandir(Aio aio, String dir) {
         aio.scandir(Path.of(dir), maxreq, (ScanResult r, Throwable e) -> {
             if (e != null) {
                 fail(dir, e);
@@ -117,17 +153,20 @@ final class TreeScan implements Callable<Integer> {
                 scan(aio, prefix + d);
             }
             for (String n : r.nondirs()) {
-                String p = prefix + n;
-                if (count) {
-                    aio.lstat(Path.of(p), (st, e2) -> {
-                        if (e2 != null) fail(p, e2); else file(aio, p, st);
-                    });
-                } else {
-                    files++;
-                    emit(p);
-                }
+                nondir(aio, prefix + n);
             }
         });
+    }
+
+    private void nondir(Aio aio, String p) {
+        if (count) {
+            aio.lstat(Path.of(p), (st, e2) -> {
+                if (e2 != null) fail(p, e2); else file(aio, p, st);
+            });
+        } else {
+            files++;
+            emit(p);
+        }
     }
 
     private void file(Aio aio, String path, FileStat st) {
