@@ -59,6 +59,12 @@ public final class Aio implements AutoCloseable {
     /** readdirx flag: inode order, the order in which stat'ing every entry is fastest. */
     public static final int READDIR_STAT_ORDER = 0x04;
     /**
+     * readdirx flag, jaio's own (beyond IO::AIO): also lstat every entry, in the same request,
+     * relative to the open directory, into {@link DirEntry#stat()}. One request per directory
+     * instead of one per entry; an entry gone before its stat is left out.
+     */
+    public static final int READDIR_STAT = 0x100;
+    /**
      * IO::AIO's output flag "some type was unknown": not an input in jaio (it is refused);
      * test the entries for {@link DirEntry.Type#UNKNOWN} instead.
      */
@@ -732,7 +738,8 @@ public final class Aio implements AutoCloseable {
      *
      * @param flags {@link #READDIR_DENTS}, {@link #READDIR_DIRS_FIRST} (likely directories first,
      *              by libeio's name heuristics for entries of unknown type, then by inode),
-     *              {@link #READDIR_STAT_ORDER} (by inode), or 0 (as the directory lists them)
+     *              {@link #READDIR_STAT_ORDER} (by inode), or 0 (as the directory lists them);
+     *              and {@link #READDIR_STAT} to lstat each entry in the same request
      */
     public Req<List<DirEntry>> readdirx(Path dir, int flags) {
         return readdirx(dir, flags, null);
@@ -740,10 +747,10 @@ public final class Aio implements AutoCloseable {
 
     /** {@link #readdirx(Path, int)} with a callback. */
     public Req<List<DirEntry>> readdirx(Path dir, int flags, BiConsumer<? super List<DirEntry>, ? super Throwable> cb) {
-        int known = READDIR_DENTS | READDIR_DIRS_FIRST | READDIR_STAT_ORDER;
+        int known = READDIR_DENTS | READDIR_DIRS_FIRST | READDIR_STAT_ORDER | READDIR_STAT;
         if ((flags & ~known) != 0) {
-            throw new IllegalArgumentException("readdirx flags must combine READDIR_DENTS, READDIR_DIRS_FIRST and "
-                    + "READDIR_STAT_ORDER, was 0x" + Integer.toHexString(flags)
+            throw new IllegalArgumentException("readdirx flags must combine READDIR_DENTS, READDIR_DIRS_FIRST, "
+                    + "READDIR_STAT_ORDER and READDIR_STAT, was 0x" + Integer.toHexString(flags)
                     + ((flags & READDIR_FOUND_UNKNOWN) != 0 ? " (READDIR_FOUND_UNKNOWN is IO::AIO's output flag)" : ""));
         }
         return submit(new Request.Readdirx(path(dir, "dir"), flags), cb);

@@ -3,14 +3,16 @@ package io.jaio;
 /**
  * One entry of a directory as {@link Aio#readdirx} reads it: its name (bytes decoded as every
  * jaio name is, see {@link Aio#readdir}), the type the file system reported in
- * {@code d_type}, and its inode number. No stat is made: {@link Type#UNKNOWN} means the file
- * system does not say, and only a stat can tell.
+ * {@code d_type}, and its inode number. No stat is made unless asked for with
+ * {@link Aio#READDIR_STAT}: {@link Type#UNKNOWN} means the file system does not say, and only a
+ * stat can tell.
  *
  * @param name  the entry's name, never "." or ".."
  * @param type  the type from {@code d_type}
  * @param inode {@code d_ino}
+ * @param stat  the entry's lstat with {@link Aio#READDIR_STAT}, else null
  */
-public record DirEntry(String name, Type type, long inode) {
+public record DirEntry(String name, Type type, long inode, FileStat stat) {
     /** The {@code DT_*} types, as IO::AIO names them. */
     public enum Type {
         /** DT_UNKNOWN: the file system does not fill in d_type; stat to know. */

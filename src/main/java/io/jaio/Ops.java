@@ -167,7 +167,8 @@ final class Ops implements Runner {
                 DirList l = readdir(rd.path(), rd.types(), false, s);
                 yield rd.types() ? l : l.names();
             }
-            case Readdirx rx -> Readdirx.order(readdir(rx.path(), true, true, s), rx.flags());
+            case Readdirx rx -> Readdirx.order(readdir(rx.path(), true, true,
+                    (rx.flags() & Aio.READDIR_STAT) != 0, s), rx.flags());
             case Fsync f -> {
                 int fd = f.fd().num();
                 long r;
@@ -370,6 +371,16 @@ final class Ops implements Runner {
 
     /** The whole directory through getdents64, without "." and "..". */
     static DirList readdir(NPath path, boolean types, boolean inodes, Scratch s) throws Exception {
+        return readdir(path, types, inodes, false, s);
+    }
+
+    /**
+     * The whole directory through getdents64, without "." and ".."; with {@code stats}, each
+     * entry lstat'ed relative to the open directory (statx or fstatat on its descriptor: no
+     * path lookup from the root, and no request per entry). An entry gone before its stat is
+     * left out, as if the listing had been read after it went.
+     */
+    static DirList readdir(NPath path, boolean types, boolean inodes, boolean stats, Scratch s) throws Exception {
         Sys sys = s.sys;
         MemorySegment p = cPath(path, s.path1, "open");
         int fd;
@@ -399,10 +410,48 @@ final class Ops implements Runner {
                     }
                 });
             }
+            DirList l = new DirList(names, types ? typeList.toByteArray() : null,
+                    inodes ? java.util.Arrays.copyOf(ino[0], names.size()) : null, null);
+            return stats ? statEntries(fd, path, l, s) : l;
         } finally {
             sys.close(fd);
         }
-        return new DirList(names, types ? typeList.toByteArray() : null,
-                inodes ? java.util.Arrays.copyOf(ino[0], names.size()) : null);
+    }
+
+    /** lstats every entry of {@code l} relative to the directory descriptor {@code dirfd}. */
+    private static DirList statEntries(int dirfd, NPath dir, DirList l, Scratch s) throws Exception {
+        int n = l.names().size();
+        List<String> names = new ArrayList<>(n);
+        java.io.ByteArrayOutputStream types = new java.io.ByteArrayOutputStream(n);
+        long[] inodes = new long[n];
+        FileStat[] stats = new FileStat[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            String name = l.names().get(i);
+            MemorySegment p = Names.cString(Names.encode(name), s.path2);
+            int r;
+            if (haveStatx) {
+                r = s.sys.statx(dirfd, p, Sys.AT_SYMLINK_NOFOLLOW, Stat.STATX_BASIC_STATS, s.stat);
+                if (r == -Errno.ENOSYS) {
+                    haveStatx = false;
+                }
+            } else {
+                r = -Errno.ENOSYS;
+            }
+            boolean fromStatx = r != -Errno.ENOSYS;
+            if (!fromStatx) {
+                r = s.sys.fstatat(dirfd, p, s.stat, Sys.AT_SYMLINK_NOFOLLOW);
+            }
+            if (r == -Errno.ENOENT) {
+                continue;    // gone since the listing
+            }
+            check(r, fromStatx ? "statx" : "lstat", new NPath(dir.display() + "/" + name, null), null);
+            stats[k] = fromStatx ? Stat.fromStatx(s.stat, FILE_STAT) : Stat.fromStat(s.stat, FILE_STAT);
+            names.add(name);
+            types.write(l.types()[i]);
+            inodes[k] = l.inodes()[i];
+            k++;
+        }
+        return new DirList(names, types.toByteArray(), java.util.Arrays.copyOf(inodes, k), java.util.Arrays.copyOf(stats, k));
     }
 }

@@ -126,7 +126,8 @@ sealed interface Request {
             int n = l.names().size();
             DirEntry[] out = new DirEntry[n];
             for (int i = 0; i < n; i++) {
-                out[i] = new DirEntry(l.names().get(i), DirEntry.Type.of(l.types()[i] & 0xff), l.inodes()[i]);
+                out[i] = new DirEntry(l.names().get(i), DirEntry.Type.of(l.types()[i] & 0xff), l.inodes()[i],
+                        l.stats() == null ? null : l.stats()[i]);
             }
             if ((flags & Aio.READDIR_DIRS_FIRST) != 0) {
                 java.util.Arrays.sort(out, java.util.Comparator.comparingInt(Readdirx::score)
@@ -165,5 +166,5 @@ sealed interface Request {
     record ScandirGroup(NPath path, int maxreq, Scandir scan) implements Request {}
 
     /** A directory listing with each entry's d_type (and d_ino, when asked for), for scandir's ordering. */
-    record DirList(java.util.List<String> names, byte[] types, long[] inodes) {}
+    record DirList(java.util.List<String> names, byte[] types, long[] inodes, FileStat[] stats) {}
 }

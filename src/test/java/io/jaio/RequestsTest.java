@@ -417,10 +417,16 @@ class RequestsTest {
         }
         var statOrder = get(aio, aio.readdirx(d, Aio.READDIR_STAT_ORDER));
         assertThat(statOrder).extracting(DirEntry::inode).isSorted();
+        var withStats = get(aio, aio.readdirx(d, Aio.READDIR_STAT));
+        assertThat(withStats).hasSize(4).allSatisfy(e -> {
+            FileStat expected = get(aio, aio.lstat(d.resolve(e.name())));
+            assertThat(e.stat()).as(e.name()).isEqualTo(expected);
+        });
+        assertThat(entries).allSatisfy(e -> assertThat(e.stat()).as("no stat unless asked").isNull());
         errno(failure(aio, aio.readdirx(dir.resolve("none"), 0)), "ENOENT");
         errno(failure(aio, aio.readdirx(d.resolve("file.txt"), 0)), "ENOTDIR");
         assertThatThrownBy(() -> aio.readdirx(d, Aio.READDIR_FOUND_UNKNOWN)).hasMessageContaining("output flag");
-        assertThatThrownBy(() -> aio.readdirx(d, 0x100)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> aio.readdirx(d, 0x200)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
