@@ -7,8 +7,7 @@ module io.jaio {
 
     // The command line (io.jaio.cli, not exported) is the only user; the library runs without it.
     requires static info.picocli;
-    // jaio bench only: process CPU time (jdk.management) and FileChannel's O_DIRECT option
-    // (jdk.unsupported), both present in every JDK the command line runs on.
+    // jaio bench only: process CPU time (jdk.management), present in every JDK the command
+    // line runs on.
     requires static jdk.management;
-    requires static jdk.unsupported;
 }

@@ -1,6 +1,5 @@
 package io.jaio.bench;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import io.jaio.Aio;
 import io.jaio.AioFile;
 import io.jaio.Delivery;
@@ -74,7 +73,7 @@ public class DirectReadBench {
             buffers[i] = ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK).limit(BLOCK).slice();
         }
         fcPool = Executors.newFixedThreadPool(DEPTH);
-        fc = FileChannel.open(file, StandardOpenOption.READ, ExtendedOpenOption.DIRECT);
+        fc = FileChannel.open(file, StandardOpenOption.READ, BenchData.directOption());
     }
 
     @TearDown

@@ -209,7 +209,7 @@ final class Bench implements Callable<Integer> {
     private long readJdk(ExecutorService pool, int threads, Path data, int reads, boolean direct) {
         long blocks = (long) sizeMiB * 256;
         try (FileChannel fc = direct
-                ? FileChannel.open(data, java.nio.file.StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT)
+                ? FileChannel.open(data, java.nio.file.StandardOpenOption.READ, BenchData.directOption())
                 : FileChannel.open(data)) {
             List<Future<Long>> fs = new ArrayList<>();
             for (int t = 0; t < threads; t++) {

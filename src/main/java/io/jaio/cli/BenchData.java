@@ -111,4 +111,18 @@ public final class BenchData {
             }
         });
     }
+
+    /**
+     * FileChannel's O_DIRECT option, com.sun.nio.file.ExtendedOpenOption.DIRECT, looked up by
+     * name: naming the class would make javac warn of a JDK-internal API on every build.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static java.nio.file.OpenOption directOption() {
+        try {
+            Class<? extends Enum> c = (Class<? extends Enum>) Class.forName("com.sun.nio.file.ExtendedOpenOption");
+            return (java.nio.file.OpenOption) Enum.valueOf(c, "DIRECT");
+        } catch (ClassNotFoundException e) {
+            throw new UnsupportedOperationException("this JDK has no O_DIRECT option for FileChannel", e);
+        }
+    }
 }

@@ -52,6 +52,7 @@ public final class Errno {
         return s != null ? s : "Unknown error " + errno;
     }
 
+    @SuppressWarnings("restricted")    // a static string of glibc's, bounded below
     private static String cString(MemorySegment p) {
         if (p.equals(MemorySegment.NULL)) {
             return null;

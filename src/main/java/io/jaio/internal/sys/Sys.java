@@ -28,6 +28,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * <p>Downcall handles are the generated bindings' addresses and descriptors, linked again here
  * with errno capture; the bindings themselves are never edited.
  */
+// The sys layer is where jaio links native functions: its restricted calls are its purpose.
+@SuppressWarnings("restricted")
 public final class Sys {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
