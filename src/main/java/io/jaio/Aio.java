@@ -167,6 +167,7 @@ public final class Aio implements AutoCloseable {
             };
             Engine engine = new Engine(Ops.INSTANCE, mode, ex, threads == ThreadKind.VIRTUAL, wanted, safe);
             engine.maxOutstanding(maxOutstanding);
+            Jfr.opened(engine);
             return new Aio(engine, 0);
         }
     }
@@ -320,6 +321,7 @@ public final class Aio implements AutoCloseable {
      */
     public void close(boolean cancelQueued) {
         engine.close(cancelQueued, t -> ((Req<?>) t.owner()).cancelled(t));
+        Jfr.closed(engine);
     }
 
     // ================================================================ requests
@@ -777,6 +779,7 @@ public final class Aio implements AutoCloseable {
         Scandir scan = new Scandir(engine, p, m);
         Task group = engine.startGroup(new Request.ScandirGroup(p, m, scan), priority, req);
         req.task(group);
+        Jfr.submitting(group);
         scan.start(group);
         return req;
     }
@@ -964,6 +967,7 @@ public final class Aio implements AutoCloseable {
         Req<T> req = new Req<>(engine, cb);
         Task t = engine.newTask(r, priority, req);
         req.task(t);
+        Jfr.submitting(t);
         try {
             engine.submit(t);
         } catch (RuntimeException e) {

@@ -43,7 +43,7 @@ final class Ops implements Runner {
         }
         for (Class<?> c : new Class<?>[] {Request.NPath.class, Request.RawFd.class, Request.DirList.class,
                 ErrnoException.class, FileStat.class, ScanResult.class, DirEntry.class, DirEntry.Type.class, AioFile.class, Scratch.class,
-                Scandir.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
+                Scandir.class, Jfr.class, Jfr.RequestEvent.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
             init(c);
         }
         Errno.name(Errno.EMFILE);    // links strerrorname_np and strerrordesc_np
@@ -60,18 +60,29 @@ final class Ops implements Runner {
     }
 
     @Override
-    public Object run(Object request, Worker w) throws Exception {
-        Request r = (Request) request;
+    public Object run(Task t, Worker w) throws Exception {
+        Request r = (Request) t.request;
+        long[] traced = Jfr.times(t);
+        if (traced != null) {
+            traced[1] = System.nanoTime();
+        }
         try {
             return exec(r, Scratch.of(w));
         } finally {
             r.release();
+            if (traced != null) {
+                traced[2] = System.nanoTime();    // published to pollCb with the outcome
+            }
         }
     }
 
     @Override
     public void deliver(Task t) {
-        ((Req<?>) t.owner()).deliver(t.result(), t.error());
+        try {
+            ((Req<?>) t.owner()).deliver(t.result(), t.error());
+        } finally {
+            Jfr.delivered(t);
+        }
     }
 
     static Object exec(Request request, Scratch s) throws Exception {

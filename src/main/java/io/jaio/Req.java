@@ -81,6 +81,7 @@ public final class Req<T> extends CompletableFuture<T> {
     void cancelled(Task t) {
         ((Request) t.request).release();
         super.cancel(false);
+        Jfr.cancelled(t);
     }
 
     /** Called by pollCb: completes the future, then runs the callback on this thread. */

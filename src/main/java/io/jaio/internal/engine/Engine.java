@@ -512,7 +512,7 @@ public final class Engine {
         Object result = null;
         Throwable error = null;
         try {
-            result = runner.run(t.request, w);
+            result = runner.run(t, w);
         } catch (Throwable e) {
             error = e;
         }

@@ -6,8 +6,8 @@ package io.jaio.internal.engine;
  * owner on the delivering thread (inside pollCb).
  */
 public interface Runner {
-    /** Executes {@code request} on worker {@code w}; returns the result or throws the failure. */
-    Object run(Object request, Worker w) throws Exception;
+    /** Executes {@code t}'s request on worker {@code w}; returns the result or throws the failure. */
+    Object run(Task t, Worker w) throws Exception;
 
     /** Completes {@code t}'s owner with {@code t.result()} / {@code t.error()}; may run user code. */
     void deliver(Task t);
