@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 
 /**
  * The device-bound regime: random 4 KiB reads with O_DIRECT (the page cache bypassed) from a
@@ -90,43 +89,7 @@ public class DirectReadBench {
     @Benchmark
     @OperationsPerInvocation(READS)
     public long jaio64PlatformWorkers() {
-        Run run = new Run();
-        for (int slot = 0; slot < DEPTH; slot++) {
-            new Slot(run, segments[slot]).next();
-        }
-        while (aio.nreqs() > 0) {
-            aio.pollWait();
-            aio.pollCb();
-        }
-        return run.bytes;
-    }
-
-    final class Run {
-        int issued;
-        long bytes;
-    }
-
-    final class Slot implements BiConsumer<Long, Throwable> {
-        final Run run;
-        final MemorySegment segment;
-
-        Slot(Run run, MemorySegment segment) {
-            this.run = run;
-            this.segment = segment;
-        }
-
-        void next() {
-            if (run.issued++ < READS) {
-                aio.read(aioFile, random.nextLong(blocks) * BLOCK, BLOCK, segment, 0, this);
-            }
-        }
-
-        @Override
-        public void accept(Long n, Throwable err) {
-            if (err != null) throw new IllegalStateException(err);
-            run.bytes += n;
-            next();
-        }
+        return ReadChains.run(aio, aioFile, segments, BLOCK, blocks, READS, random);
     }
 
     @Benchmark

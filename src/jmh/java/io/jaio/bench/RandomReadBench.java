@@ -26,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 
 /**
  * Random 4 KiB reads from a file in the page cache with 64 in flight: jaio (platform and
@@ -111,58 +110,9 @@ public class RandomReadBench {
         return random.nextLong(blocks) * BLOCK;
     }
 
-    /**
-     * Keeps DEPTH reads in flight until READS have completed; the bench thread runs pollCb.
-     * Each slot's callback is one object that issues the slot's next read, so the benchmark
-     * allocates nothing per read of its own and gc.alloc.rate.norm is jaio's.
-     */
+    /** Keeps DEPTH reads in flight until READS have completed; the bench thread runs pollCb. */
     long jaio(Aio aio, AioFile f) {
-        JaioRun run = new JaioRun(aio, f);
-        for (int slot = 0; slot < DEPTH; slot++) {
-            new JaioSlot(run, segments[slot]).next();
-        }
-        while (aio.nreqs() > 0) {
-            aio.pollWait();
-            aio.pollCb();
-        }
-        return run.bytes;
-    }
-
-    /** What every slot of one invocation shares; touched only on the polling thread. */
-    final class JaioRun {
-        final Aio aio;
-        final AioFile file;
-        int issued;
-        long bytes;
-
-        JaioRun(Aio aio, AioFile file) {
-            this.aio = aio;
-            this.file = file;
-        }
-    }
-
-    /** One of DEPTH chains: each completed read starts the next until READS are issued. */
-    final class JaioSlot implements BiConsumer<Long, Throwable> {
-        final JaioRun run;
-        final MemorySegment segment;
-
-        JaioSlot(JaioRun run, MemorySegment segment) {
-            this.run = run;
-            this.segment = segment;
-        }
-
-        void next() {
-            if (run.issued++ < READS) {
-                run.aio.read(run.file, nextOffset(), BLOCK, segment, 0, this);
-            }
-        }
-
-        @Override
-        public void accept(Long n, Throwable err) {
-            if (err != null) throw new IllegalStateException(err);
-            run.bytes += n;
-            next();
-        }
+        return ReadChains.run(aio, f, segments, BLOCK, blocks, READS, random);
     }
 
     @Benchmark

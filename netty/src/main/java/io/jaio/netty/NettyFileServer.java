@@ -1,35 +1,23 @@
 package io.jaio.netty;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -47,16 +35,7 @@ public final class NettyFileServer implements AutoCloseable {
     public NettyFileServer(Path root, InetSocketAddress address, int loops) throws IOException, InterruptedException {
         this.rootReal = root.toRealPath();
         this.group = new MultiThreadIoEventLoopGroup(loops, EpollIoHandler.newFactory());
-        this.server = new ServerBootstrap()
-                .group(group)
-                .channel(EpollServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
-                    }
-                })
-                .bind(address).sync().channel();
+        this.server = Http.bind(group, address, Handler::new);
     }
 
     public InetSocketAddress address() {
@@ -75,7 +54,7 @@ public final class NettyFileServer implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             String rel = StaticFileServer.relative(new QueryStringDecoder(req.uri()).path());
             if (rel == null || rel.isEmpty()) {
-                status(ctx, rel == null ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.NOT_FOUND, keepAlive);
+                Http.status(ctx, rel == null ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.NOT_FOUND, keepAlive);
                 return;
             }
             Path p = rootReal.resolve(rel);
@@ -83,11 +62,11 @@ public final class NettyFileServer implements AutoCloseable {
             try {
                 real = p.toRealPath();
             } catch (IOException e) {
-                status(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
+                Http.status(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
                 return;
             }
             if (!real.startsWith(rootReal) || !Files.isRegularFile(real)) {
-                status(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
+                Http.status(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
                 return;
             }
             RandomAccessFile raf = new RandomAccessFile(real.toFile(), "r");
@@ -100,23 +79,9 @@ public final class NettyFileServer implements AutoCloseable {
             }
             ctx.write(res);
             ctx.write(new DefaultFileRegion(raf.getChannel(), 0, len));    // closes the channel when sent
-            var f = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            if (!keepAlive) {
-                f.addListener(ChannelFutureListener.CLOSE);
-            }
+            Http.finish(ctx, keepAlive);
         }
 
-        private void status(ChannelHandlerContext ctx, HttpResponseStatus s, boolean keepAlive) {
-            ByteBuf body = Unpooled.copiedBuffer(s.toString() + "\n", StandardCharsets.UTF_8);
-            DefaultFullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, s, body);
-            HttpUtil.setContentLength(res, body.readableBytes());
-            if (keepAlive) {
-                res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-                ctx.writeAndFlush(res);
-            } else {
-                ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-            }
-        }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {

@@ -6,38 +6,28 @@ import io.jaio.Delivery;
 import io.jaio.ErrnoException;
 import io.jaio.Fcntl;
 import io.jaio.FileStat;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -79,16 +69,7 @@ public final class StaticFileServer implements AutoCloseable {
             Aio aio = Aio.builder().delivery(Delivery.MANUAL).build();
             jaio.put(loop, JaioEventLoop.register(loop, aio));
         }
-        this.server = new ServerBootstrap()
-                .group(group)
-                .channel(EpollServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler());
-                    }
-                })
-                .bind(address).sync().channel();
+        this.server = Http.bind(group, address, Handler::new);
     }
 
     /** The address it listens on (with the port chosen, if 0 was asked for). */
@@ -126,16 +107,16 @@ public final class StaticFileServer implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
-                status(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, keepAlive);
+                Http.status(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, keepAlive);
                 return;
             }
             String rel = relative(new QueryStringDecoder(req.uri()).path());
             if (rel == null) {
-                status(ctx, HttpResponseStatus.BAD_REQUEST, keepAlive);
+                Http.status(ctx, HttpResponseStatus.BAD_REQUEST, keepAlive);
                 return;
             }
             if (rel.isEmpty()) {
-                status(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
+                Http.status(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
                 return;
             }
             boolean head = req.method().equals(HttpMethod.HEAD);
@@ -150,7 +131,7 @@ public final class StaticFileServer implements AutoCloseable {
                 aio.readlink(Path.of("/proc/self/fd/" + file.fd()), (real, err2) -> {
                     if (err2 != null || !(real.equals(rootReal) || real.startsWith(rootReal + "/"))) {
                         aio.close(file);    // a symlink led out of the root: as if absent
-                        status(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
+                        Http.status(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
                         return;
                     }
                     long t2 = System.nanoTime();
@@ -158,7 +139,7 @@ public final class StaticFileServer implements AutoCloseable {
                         if (err3 != null || !st.isRegularFile()) {
                             aio.close(file);
                             if (err3 != null) failed(ctx, err3, keepAlive);
-                            else status(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
+                            else Http.status(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
                             return;
                         }
                         respond(ctx, aio, file, st, head, keepAlive);
@@ -180,7 +161,7 @@ public final class StaticFileServer implements AutoCloseable {
             ctx.write(res);
             if (head || st.size() == 0) {
                 aio.close(file);
-                finish(ctx, keepAlive);
+                Http.finish(ctx, keepAlive);
                 return;
             }
             sendFrom(ctx, aio, file, 0, st.size(), keepAlive);
@@ -204,7 +185,7 @@ public final class StaticFileServer implements AutoCloseable {
                 if (next >= size) {
                     aio.close(file);
                     ctx.write(new DefaultHttpContent(buf));
-                    finish(ctx, keepAlive);
+                    Http.finish(ctx, keepAlive);
                     return;
                 }
                 ctx.writeAndFlush(new DefaultHttpContent(buf)).addListener((ChannelFutureListener) f -> {
@@ -219,12 +200,6 @@ public final class StaticFileServer implements AutoCloseable {
             timed(t0);
         }
 
-        private void finish(ChannelHandlerContext ctx, boolean keepAlive) {
-            var f = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            if (!keepAlive) {
-                f.addListener(ChannelFutureListener.CLOSE);
-            }
-        }
 
         private void failed(ChannelHandlerContext ctx, Throwable err, boolean keepAlive) {
             String name = err instanceof ErrnoException x ? x.errnoName() : "";
@@ -233,21 +208,9 @@ public final class StaticFileServer implements AutoCloseable {
                 case "EACCES", "EPERM" -> HttpResponseStatus.FORBIDDEN;
                 default -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
             };
-            status(ctx, s, keepAlive);
+            Http.status(ctx, s, keepAlive);
         }
 
-        private void status(ChannelHandlerContext ctx, HttpResponseStatus s, boolean keepAlive) {
-            ByteBuf body = Unpooled.copiedBuffer(s.toString() + "\n", StandardCharsets.UTF_8);
-            DefaultFullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, s, body);
-            HttpUtil.setContentLength(res, body.readableBytes());
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
-            if (keepAlive) {
-                res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-                ctx.writeAndFlush(res);
-            } else {
-                ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
-            }
-        }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
