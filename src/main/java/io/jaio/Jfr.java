@@ -9,6 +9,7 @@ import jdk.jfr.Enabled;
 import jdk.jfr.Event;
 import jdk.jfr.EventType;
 import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.Period;
@@ -27,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code jfr configure}, or a .jfc naming it); the engine event is on in any recording. While
  * the request event is off, a request
  * pays one check of the event type's flag at submission and an empty-map check when it runs
- * and when it is delivered. The timestamps of a traced request live in {@link #TIMES}, not in
+ * and when it is delivered; until a recording exists, not even that check touches JFR, whose
+ * machinery starts only when the first recording does. The timestamps of a traced request live in {@link #TIMES}, not in
  * the request, so an untraced request carries nothing extra.
  */
 final class Jfr {
@@ -96,23 +98,38 @@ final class Jfr {
         int nthreads;
     }
 
-    private static final EventType REQUEST = EventType.getEventType(RequestEvent.class);
+    /**
+     * The request event's type once the JVM's recorder is up, else null. Loading an event
+     * class starts JFR's machinery (about 45 ms here), so nothing of JFR but the listener is
+     * touched until a recording exists.
+     */
+    private static volatile EventType requestType;
     /** submitted, started, finished (System.nanoTime) of each traced task; 0 = not (yet) seen. */
     private static final Map<Task, long[]> TIMES = new ConcurrentHashMap<>();
     /** Engines alive (built, not closed), for the periodic event. */
     private static final Set<Engine> ENGINES = ConcurrentHashMap.newKeySet();
 
     static {
-        FlightRecorder.addPeriodicEvent(EngineEvent.class, () -> {
-            for (Engine e : ENGINES) {
-                EngineEvent ev = new EngineEvent();
-                ev.nreqs = e.nreqs();
-                ev.nready = e.nready();
-                ev.npending = e.npending();
-                ev.nthreads = e.nthreads();
-                ev.commit();
+        // Called at once if the recorder is already up (-XX:StartFlightRecording), else when
+        // the first recording is made.
+        FlightRecorder.addListener(new FlightRecorderListener() {
+            @Override
+            public void recorderInitialized(FlightRecorder recorder) {
+                FlightRecorder.addPeriodicEvent(EngineEvent.class, Jfr::sampleEngines);
+                requestType = EventType.getEventType(RequestEvent.class);
             }
         });
+    }
+
+    private static void sampleEngines() {
+        for (Engine e : ENGINES) {
+            EngineEvent ev = new EngineEvent();
+            ev.nreqs = e.nreqs();
+            ev.nready = e.nready();
+            ev.npending = e.npending();
+            ev.nthreads = e.nthreads();
+            ev.commit();
+        }
     }
 
     static void opened(Engine e) {
@@ -125,7 +142,8 @@ final class Jfr {
 
     /** Before {@code t} is submitted. */
     static void submitting(Task t) {
-        if (REQUEST.isEnabled()) {
+        EventType type = requestType;
+        if (type != null && type.isEnabled()) {
             TIMES.put(t, new long[] {System.nanoTime(), 0, 0});
         }
     }

@@ -43,7 +43,7 @@ final class Ops implements Runner {
         }
         for (Class<?> c : new Class<?>[] {Request.NPath.class, Request.RawFd.class, Request.DirList.class,
                 ErrnoException.class, FileStat.class, ScanResult.class, DirEntry.class, DirEntry.Type.class, AioFile.class, Scratch.class,
-                Scandir.class, Jfr.class, Jfr.RequestEvent.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
+                Scandir.class, Jfr.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
             init(c);
         }
         Errno.name(Errno.EMFILE);    // links strerrorname_np and strerrordesc_np
