@@ -25,12 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * bytes, result or errno, and how long it was queued, in its syscall and waiting for delivery),
  * and {@code io.jaio.Engine}, each engine's counts once a second. The request event is off
  * unless a recording asks for it ({@code -XX:StartFlightRecording:+io.jaio.Request#enabled=true},
- * {@code jfr configure}, or a .jfc naming it); the engine event is on in any recording. While
- * the request event is off, a request
- * pays one check of the event type's flag at submission and an empty-map check when it runs
- * and when it is delivered; until a recording exists, not even that check touches JFR, whose
- * machinery starts only when the first recording does. The timestamps of a traced request live in {@link #TIMES}, not in
- * the request, so an untraced request carries nothing extra.
+ * {@code jfr configure}, or a .jfc naming it); the engine event is on in any recording.
+ *
+ * <p>Cost while off: a request pays one check of the event type's flag at submission and an
+ * empty-map check when it runs and when it is delivered; until a recording exists not even
+ * the flag is JFR's, since JFR's machinery starts only with the first recording. The
+ * timestamps of a traced request live in {@link #TIMES}, not in the request, so an untraced
+ * request carries nothing extra.
  */
 final class Jfr {
     private Jfr() {}
