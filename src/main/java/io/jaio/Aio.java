@@ -518,6 +518,30 @@ public final class Aio implements AutoCloseable {
     }
 
     /**
+     * copy_file_range(2): copies {@code length} bytes from {@code in} at {@code inOffset} to
+     * {@code out} at {@code outOffset}, in the kernel (a reflink where the file system shares
+     * extents, as btrfs and xfs do); neither descriptor's position moves. One request copies the
+     * whole range, in as many syscalls as the kernel needs. Where the kernel refuses the pair
+     * (ENOSYS, EXDEV, EOPNOTSUPP, EINVAL), jaio reads and writes at the same offsets instead.
+     * The result is the number of bytes copied, fewer if {@code in} ends first. Beyond IO::AIO,
+     * which has sendfile only.
+     */
+    public Req<Long> copyFileRange(AioFile in, long inOffset, AioFile out, long outOffset, long length) {
+        return copyFileRange(in, inOffset, out, outOffset, length, null);
+    }
+
+    /** {@link #copyFileRange(AioFile, long, AioFile, long, long)} with a callback. */
+    public Req<Long> copyFileRange(AioFile in, long inOffset, AioFile out, long outOffset, long length,
+                                   BiConsumer<? super Long, ? super Throwable> cb) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(out, "out");
+        checkRange(inOffset, length);
+        checkRange(outOffset, length);
+        Fd i = fd(in), o = fd(out);
+        return submit(new Request.CopyFileRange(i, inOffset, o, outOffset, length), cb);
+    }
+
+    /**
      * sendfile(2): copies {@code length} bytes from {@code in} at {@code inOffset} to {@code out}
      * (at out's file position, which advances; in's position does not move). Where the kernel
      * refuses the pair (EINVAL, ENOSYS), jaio reads and writes instead, so any two descriptors

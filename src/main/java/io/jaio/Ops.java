@@ -124,6 +124,7 @@ final class Ops implements Runner {
                 yield boxed(n);
             }
             case Sendfile sf -> sendfile(sf, s);
+            case CopyFileRange cr -> copyFileRange(cr, s);
             case Readahead ra -> {
                 long r = sys.readahead(ra.fd().num(), ra.offset(), ra.length());
                 if (r == -Errno.ENOSYS) {
@@ -305,6 +306,65 @@ final class Ops implements Runner {
             check(r, "sendfile", null, null);
             if (r == 0) {
                 break;
+            }
+            done += r;
+        }
+        return done;
+    }
+
+    /**
+     * copy_file_range until {@code length} bytes are copied or the input ends: in the kernel,
+     * a reflink where the file system shares extents. Where the kernel refuses the pair before
+     * anything is copied (ENOSYS, EXDEV across file systems on older kernels, EOPNOTSUPP,
+     * EINVAL for special files), it reads and writes at the same offsets instead.
+     */
+    private static Long copyFileRange(CopyFileRange cr, Scratch s) throws Exception {
+        Sys sys = s.sys;
+        long done = 0;
+        while (done < cr.length()) {
+            long r;
+            do {
+                r = sys.copy_file_range(cr.in().num(), cr.inOffset() + done, cr.out().num(), cr.outOffset() + done,
+                        cr.length() - done, 0);
+            } while (r == -Errno.EINTR);
+            if (done == 0 && (r == -Errno.ENOSYS || r == -Errno.EXDEV || r == -Errno.EOPNOTSUPP
+                    || r == -Errno.EINVAL)) {
+                return boxed(copyByReadWrite(cr, s));
+            }
+            if (r < 0 && done > 0) {
+                break;    // report what was copied; the next request meets the error
+            }
+            check(r, "copy_file_range", null, null);
+            if (r == 0) {
+                break;    // end of input
+            }
+            done += r;
+        }
+        return boxed(done);
+    }
+
+    /** copyFileRange's fallback: pread and pwrite through the bounce buffer, offsets as given. */
+    private static long copyByReadWrite(CopyFileRange cr, Scratch s) throws Exception {
+        Sys sys = s.sys;
+        long done = 0;
+        while (done < cr.length()) {
+            long chunk = Math.min(cr.length() - done, Scratch.BOUNCE_MAX);
+            MemorySegment b = s.bounce(chunk).asSlice(0, chunk);
+            long r;
+            do {
+                r = sys.pread(cr.in().num(), b, chunk, cr.inOffset() + done);
+            } while (r == -Errno.EINTR);
+            if (r < 0 && done > 0) break;
+            check(r, "pread", null, null);
+            if (r == 0) break;
+            long off = 0;
+            while (off < r) {
+                long w;
+                do {
+                    w = sys.pwrite(cr.out().num(), b.asSlice(off, r - off), r - off, cr.outOffset() + done + off);
+                } while (w == -Errno.EINTR);
+                check(w, "pwrite", null, null);
+                off += w;
             }
             done += r;
         }

@@ -80,6 +80,11 @@ sealed interface Request {
         @Override public void release() { out.unpin(); in.unpin(); }
     }
 
+    /** copy_file_range between explicit offsets; neither descriptor's position moves. */
+    record CopyFileRange(Fd in, long inOffset, Fd out, long outOffset, long length) implements Request {
+        @Override public void release() { in.unpin(); out.unpin(); }
+    }
+
     record Readahead(Fd fd, long offset, long length) implements Request {
         @Override public void release() { fd.unpin(); }
     }

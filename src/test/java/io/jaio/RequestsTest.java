@@ -431,6 +431,46 @@ class RequestsTest {
 
     @ParameterizedTest
     @MethodSource("io.jaio.Modes#all")
+    void copyFileRangeCopiesBetweenOffsetsInTheKernelOrByReadAndWrite(ThreadKind kind, Mode mode) throws Exception {
+        aio = Modes.create(kind, mode);
+        byte[] data = new byte[3 << 20];
+        new java.util.Random(3).nextBytes(data);
+        Path src = Files.write(dir.resolve("src"), data);
+        Path dst = dir.resolve("dst");
+        AioFile in = get(aio, aio.open(src, Fcntl.O_RDONLY, 0));
+        AioFile out = get(aio, aio.open(dst, Fcntl.O_RDWR | Fcntl.O_CREAT, 0644));
+        assertThat(get(aio, aio.copyFileRange(in, 0, out, 0, data.length))).isEqualTo(data.length);
+        assertThat(Files.readAllBytes(dst)).isEqualTo(data);
+        // Offsets on both sides; a range past the end of the input is cut short.
+        assertThat(get(aio, aio.copyFileRange(in, data.length - 100, out, 10, 1000))).isEqualTo(100);
+        byte[] now = Files.readAllBytes(dst);
+        assertThat(java.util.Arrays.copyOfRange(now, 10, 110)).isEqualTo(java.util.Arrays.copyOfRange(data, data.length - 100, data.length));
+        assertThat(get(aio, aio.copyFileRange(in, data.length, out, 0, 10))).isZero();
+        errno(failure(aio, aio.copyFileRange(out, 0, in, 0, 10)), "EBADF");    // in is read-only
+        // Across file systems (tmpfs to this one), where the kernel may refuse: the same bytes.
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm)) {
+            Path tmp = Files.write(Files.createTempFile(shm, "jaio", ""), data);
+            try {
+                AioFile t = get(aio, aio.open(tmp, Fcntl.O_RDONLY, 0));
+                AioFile out2 = get(aio, aio.open(dir.resolve("dst2"), Fcntl.O_WRONLY | Fcntl.O_CREAT, 0644));
+                assertThat(get(aio, aio.copyFileRange(t, 0, out2, 0, data.length))).isEqualTo(data.length);
+                assertThat(Files.readAllBytes(dir.resolve("dst2"))).isEqualTo(data);
+                get(aio, aio.close(t));
+                get(aio, aio.close(out2));
+            } finally {
+                Files.delete(tmp);
+            }
+        }
+        get(aio, aio.close(in));
+        get(aio, aio.close(out));
+        errno(failure(aio, aio.copyFileRange(in, 0, out, 0, 1)), "EBADF");    // closed
+        assertThatThrownBy(() -> aio.copyFileRange(in, -1, out, 0, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> aio.copyFileRange(null, 0, out, 0, 1)).isInstanceOf(NullPointerException.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.jaio.Modes#all")
     void relativePathsAreMadeAbsoluteAtSubmission(ThreadKind kind, Mode mode) throws Exception {
         aio = Modes.create(kind, mode);
         Path rel = Path.of("pom.xml");

@@ -24,7 +24,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Copies a file or a whole tree, as GNU {@code cp -a} does for regular files, directories and
- * symlinks: file data through sendfile, many files at once; modes and times (to the
+ * symlinks: file data through copy_file_range (in the kernel, one request per file), many
+ * files at once; modes and times (to the
  * nanosecond, symlinks' own included) preserved; symlink targets copied byte for byte. The
  * whole walk runs from callbacks on one thread (MANUAL delivery), with at most --in-flight
  * requests outstanding whenever pollCb returns.
@@ -242,7 +243,7 @@ final class Copy implements Callable<Integer> {
         int flags = Fcntl.O_WRONLY | Fcntl.O_CREAT | (force ? Fcntl.O_TRUNC : Fcntl.O_EXCL);
         aio.open(Path.of(from), Fcntl.O_RDONLY, 0).thenCompose(in ->
                 aio.open(Path.of(to), flags, 0600).thenCompose(out ->
-                        aio.sendfile(out, in, 0, st.size())
+                        aio.copyFileRange(in, 0, out, 0, st.size())
                                 .thenCompose(n -> {
                                     if (n != st.size()) {
                                         throw new CompletionException(new IOException(
