@@ -537,6 +537,51 @@ public class LibC extends LibC$shared {
     public static int FALLOC_FL_PUNCH_HOLE() {
         return FALLOC_FL_PUNCH_HOLE;
     }
+    private static final int FALLOC_FL_NO_HIDE_STALE = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define FALLOC_FL_NO_HIDE_STALE 4
+     * }
+     */
+    public static int FALLOC_FL_NO_HIDE_STALE() {
+        return FALLOC_FL_NO_HIDE_STALE;
+    }
+    private static final int FALLOC_FL_COLLAPSE_RANGE = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define FALLOC_FL_COLLAPSE_RANGE 8
+     * }
+     */
+    public static int FALLOC_FL_COLLAPSE_RANGE() {
+        return FALLOC_FL_COLLAPSE_RANGE;
+    }
+    private static final int FALLOC_FL_ZERO_RANGE = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define FALLOC_FL_ZERO_RANGE 16
+     * }
+     */
+    public static int FALLOC_FL_ZERO_RANGE() {
+        return FALLOC_FL_ZERO_RANGE;
+    }
+    private static final int FALLOC_FL_INSERT_RANGE = (int)32L;
+    /**
+     * {@snippet lang=c :
+     * #define FALLOC_FL_INSERT_RANGE 32
+     * }
+     */
+    public static int FALLOC_FL_INSERT_RANGE() {
+        return FALLOC_FL_INSERT_RANGE;
+    }
+    private static final int FALLOC_FL_UNSHARE_RANGE = (int)64L;
+    /**
+     * {@snippet lang=c :
+     * #define FALLOC_FL_UNSHARE_RANGE 64
+     * }
+     */
+    public static int FALLOC_FL_UNSHARE_RANGE() {
+        return FALLOC_FL_UNSHARE_RANGE;
+    }
     private static final int AT_SYMLINK_NOFOLLOW = (int)256L;
     /**
      * {@snippet lang=c :
@@ -591,6 +636,33 @@ public class LibC extends LibC$shared {
     public static int AT_STATX_SYNC_AS_STAT() {
         return AT_STATX_SYNC_AS_STAT;
     }
+    private static final int SEEK_SET = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_SET 0
+     * }
+     */
+    public static int SEEK_SET() {
+        return SEEK_SET;
+    }
+    private static final int SEEK_CUR = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_CUR 1
+     * }
+     */
+    public static int SEEK_CUR() {
+        return SEEK_CUR;
+    }
+    private static final int SEEK_END = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_END 2
+     * }
+     */
+    public static int SEEK_END() {
+        return SEEK_END;
+    }
     private static final int POLLIN = (int)1L;
     /**
      * {@snippet lang=c :
@@ -644,6 +716,24 @@ public class LibC extends LibC$shared {
      */
     public static int POLLNVAL() {
         return POLLNVAL;
+    }
+    private static final int SEEK_DATA = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_DATA 3
+     * }
+     */
+    public static int SEEK_DATA() {
+        return SEEK_DATA;
+    }
+    private static final int SEEK_HOLE = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_HOLE 4
+     * }
+     */
+    public static int SEEK_HOLE() {
+        return SEEK_HOLE;
     }
     private static final int DT_UNKNOWN = (int)0L;
     /**
@@ -1240,6 +1330,190 @@ public class LibC extends LibC$shared {
         }
     }
 
+    private static class renameat2 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("renameat2").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "renameat2"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int renameat2(int __oldfd, const char *__old, int __newfd, const char *__new, unsigned int __flags)
+     * }
+     */
+    public static FunctionDescriptor renameat2$descriptor() {
+        return renameat2.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int renameat2(int __oldfd, const char *__old, int __newfd, const char *__new, unsigned int __flags)
+     * }
+     */
+    public static MethodHandle renameat2$handle() {
+        return renameat2.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int renameat2(int __oldfd, const char *__old, int __newfd, const char *__new, unsigned int __flags)
+     * }
+     */
+    public static MemorySegment renameat2$address() {
+        return renameat2.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int renameat2(int __oldfd, const char *__old, int __newfd, const char *__new, unsigned int __flags)
+     * }
+     */
+    public static int renameat2(int __oldfd, MemorySegment __old, int __newfd, MemorySegment __new, int __flags) {
+        var mh$ = renameat2.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("renameat2", __oldfd, __old, __newfd, __new, __flags);
+            }
+            return (int)mh$.invokeExact(__oldfd, __old, __newfd, __new, __flags);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(
+            LibC.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("free").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "free"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern void free(void *__ptr)
+     * }
+     */
+    public static FunctionDescriptor free$descriptor() {
+        return free.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern void free(void *__ptr)
+     * }
+     */
+    public static MethodHandle free$handle() {
+        return free.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern void free(void *__ptr)
+     * }
+     */
+    public static MemorySegment free$address() {
+        return free.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern void free(void *__ptr)
+     * }
+     */
+    public static void free(MemorySegment __ptr) {
+        var mh$ = free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("free", __ptr);
+            }
+            mh$.invokeExact(__ptr);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class realpath {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_POINTER,
+            LibC.C_POINTER,
+            LibC.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("realpath").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "realpath"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern char *realpath(const char *restrict __name, char *restrict __resolved)
+     * }
+     */
+    public static FunctionDescriptor realpath$descriptor() {
+        return realpath.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern char *realpath(const char *restrict __name, char *restrict __resolved)
+     * }
+     */
+    public static MethodHandle realpath$handle() {
+        return realpath.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern char *realpath(const char *restrict __name, char *restrict __resolved)
+     * }
+     */
+    public static MemorySegment realpath$address() {
+        return realpath.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern char *realpath(const char *restrict __name, char *restrict __resolved)
+     * }
+     */
+    public static MemorySegment realpath(MemorySegment __name, MemorySegment __resolved) {
+        var mh$ = realpath.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("realpath", __name, __resolved);
+            }
+            return (MemorySegment)mh$.invokeExact(__name, __resolved);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class strerrordesc_np {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibC.C_POINTER,
@@ -1635,6 +1909,67 @@ public class LibC extends LibC$shared {
         }
     }
 
+    private static class fchmod {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("fchmod").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "fchmod"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int fchmod(int __fd, __mode_t __mode)
+     * }
+     */
+    public static FunctionDescriptor fchmod$descriptor() {
+        return fchmod.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int fchmod(int __fd, __mode_t __mode)
+     * }
+     */
+    public static MethodHandle fchmod$handle() {
+        return fchmod.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int fchmod(int __fd, __mode_t __mode)
+     * }
+     */
+    public static MemorySegment fchmod$address() {
+        return fchmod.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int fchmod(int __fd, __mode_t __mode)
+     * }
+     */
+    public static int fchmod(int __fd, int __mode) {
+        var mh$ = fchmod.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("fchmod", __fd, __mode);
+            }
+            return (int)mh$.invokeExact(__fd, __mode);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class fchmodat {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibC.C_INT,
@@ -1753,6 +2088,69 @@ public class LibC extends LibC$shared {
                 traceDowncall("mkdirat", __fd, __path, __mode);
             }
             return (int)mh$.invokeExact(__fd, __path, __mode);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class mknodat {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT,
+            LibC.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("mknodat").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "mknodat"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int mknodat(int __fd, const char *__path, __mode_t __mode, __dev_t __dev)
+     * }
+     */
+    public static FunctionDescriptor mknodat$descriptor() {
+        return mknodat.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int mknodat(int __fd, const char *__path, __mode_t __mode, __dev_t __dev)
+     * }
+     */
+    public static MethodHandle mknodat$handle() {
+        return mknodat.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int mknodat(int __fd, const char *__path, __mode_t __mode, __dev_t __dev)
+     * }
+     */
+    public static MemorySegment mknodat$address() {
+        return mknodat.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int mknodat(int __fd, const char *__path, __mode_t __mode, __dev_t __dev)
+     * }
+     */
+    public static int mknodat(int __fd, MemorySegment __path, int __mode, long __dev) {
+        var mh$ = mknodat.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("mknodat", __fd, __path, __mode, __dev);
+            }
+            return (int)mh$.invokeExact(__fd, __path, __mode, __dev);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -1887,6 +2285,67 @@ public class LibC extends LibC$shared {
         }
     }
 
+    private static class statvfs {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("statvfs").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "statvfs"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int statvfs(const char *restrict __file, struct statvfs *restrict __buf)
+     * }
+     */
+    public static FunctionDescriptor statvfs$descriptor() {
+        return statvfs.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int statvfs(const char *restrict __file, struct statvfs *restrict __buf)
+     * }
+     */
+    public static MethodHandle statvfs$handle() {
+        return statvfs.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int statvfs(const char *restrict __file, struct statvfs *restrict __buf)
+     * }
+     */
+    public static MemorySegment statvfs$address() {
+        return statvfs.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int statvfs(const char *restrict __file, struct statvfs *restrict __buf)
+     * }
+     */
+    public static int statvfs(MemorySegment __file, MemorySegment __buf) {
+        var mh$ = statvfs.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("statvfs", __file, __buf);
+            }
+            return (int)mh$.invokeExact(__file, __buf);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class fstatvfs {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibC.C_INT,
@@ -1941,6 +2400,68 @@ public class LibC extends LibC$shared {
                 traceDowncall("fstatvfs", __fildes, __buf);
             }
             return (int)mh$.invokeExact(__fildes, __buf);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class lseek {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_LONG,
+            LibC.C_INT,
+            LibC.C_LONG,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("lseek").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "lseek"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
+     * }
+     */
+    public static FunctionDescriptor lseek$descriptor() {
+        return lseek.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
+     * }
+     */
+    public static MethodHandle lseek$handle() {
+        return lseek.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
+     * }
+     */
+    public static MemorySegment lseek$address() {
+        return lseek.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern __off_t lseek(int __fd, __off_t __offset, int __whence)
+     * }
+     */
+    public static long lseek(int __fd, long __offset, int __whence) {
+        var mh$ = lseek.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("lseek", __fd, __offset, __whence);
+            }
+            return (long)mh$.invokeExact(__fd, __offset, __whence);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -2935,6 +3456,184 @@ public class LibC extends LibC$shared {
         }
     }
 
+    private static class syncfs {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("syncfs").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "syncfs"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int syncfs(int __fd)
+     * }
+     */
+    public static FunctionDescriptor syncfs$descriptor() {
+        return syncfs.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int syncfs(int __fd)
+     * }
+     */
+    public static MethodHandle syncfs$handle() {
+        return syncfs.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int syncfs(int __fd)
+     * }
+     */
+    public static MemorySegment syncfs$address() {
+        return syncfs.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int syncfs(int __fd)
+     * }
+     */
+    public static int syncfs(int __fd) {
+        var mh$ = syncfs.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("syncfs", __fd);
+            }
+            return (int)mh$.invokeExact(__fd);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class sync {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(    );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("sync").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "sync"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern void sync()
+     * }
+     */
+    public static FunctionDescriptor sync$descriptor() {
+        return sync.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern void sync()
+     * }
+     */
+    public static MethodHandle sync$handle() {
+        return sync.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern void sync()
+     * }
+     */
+    public static MemorySegment sync$address() {
+        return sync.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern void sync()
+     * }
+     */
+    public static void sync() {
+        var mh$ = sync.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("sync");
+            }
+            mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class truncate {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("truncate").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "truncate"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int truncate(const char *__file, __off_t __length)
+     * }
+     */
+    public static FunctionDescriptor truncate$descriptor() {
+        return truncate.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int truncate(const char *__file, __off_t __length)
+     * }
+     */
+    public static MethodHandle truncate$handle() {
+        return truncate.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int truncate(const char *__file, __off_t __length)
+     * }
+     */
+    public static MemorySegment truncate$address() {
+        return truncate.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int truncate(const char *__file, __off_t __length)
+     * }
+     */
+    public static int truncate(MemorySegment __file, long __length) {
+        var mh$ = truncate.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("truncate", __file, __length);
+            }
+            return (int)mh$.invokeExact(__file, __length);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class ftruncate {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibC.C_INT,
@@ -3308,6 +4007,33 @@ public class LibC extends LibC$shared {
      */
     public static int S_IFSOCK() {
         return S_IFSOCK;
+    }
+    private static final int RENAME_NOREPLACE = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define RENAME_NOREPLACE 1
+     * }
+     */
+    public static int RENAME_NOREPLACE() {
+        return RENAME_NOREPLACE;
+    }
+    private static final int RENAME_EXCHANGE = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define RENAME_EXCHANGE 2
+     * }
+     */
+    public static int RENAME_EXCHANGE() {
+        return RENAME_EXCHANGE;
+    }
+    private static final int RENAME_WHITEOUT = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define RENAME_WHITEOUT 4
+     * }
+     */
+    public static int RENAME_WHITEOUT() {
+        return RENAME_WHITEOUT;
     }
     private static final int STATX_TYPE = (int)1L;
     /**
