@@ -660,8 +660,9 @@ public final class Aio implements AutoCloseable {
     }
 
     /**
-     * utimensat(2): sets access and modification times to the nanosecond, following symlinks; a
-     * null time is left as it is.
+     * utimensat(2): sets access and modification times to the nanosecond, following symlinks.
+     * Both null set both to now (as IO::AIO's utime with two undefs); one null leaves that time
+     * as it is.
      */
     public Req<Void> utime(Path path, java.time.Instant atime, java.time.Instant mtime) {
         return utime(path, atime, mtime, null);
@@ -699,6 +700,258 @@ public final class Aio implements AutoCloseable {
     /** {@link #readlink(Path)} with a callback. */
     public Req<String> readlink(Path link, BiConsumer<? super String, ? super Throwable> cb) {
         return submit(new Request.Readlink(path(link, "link")), cb);
+    }
+
+    // ---------------------------------------------------------------- IO::AIO 4.80's further requests
+    // Descriptor forms take an AioFile only: a raw descriptor is wrapped once (see the class
+    // comment), so each request has two methods, with and without a callback, not four.
+
+    /** rename(2): atomically replaces {@code to} (if it exists) with {@code from}. */
+    public Req<Void> rename(Path from, Path to) {
+        return rename2(from, to, 0, null);
+    }
+
+    /** {@link #rename(Path, Path)} with a callback. */
+    public Req<Void> rename(Path from, Path to, BiConsumer<? super Void, ? super Throwable> cb) {
+        return rename2(from, to, 0, cb);
+    }
+
+    /**
+     * renameat2(2): rename with {@link Fcntl#RENAME_NOREPLACE} (EEXIST rather than replace),
+     * {@link Fcntl#RENAME_EXCHANGE} (swap the two atomically) or {@link Fcntl#RENAME_WHITEOUT};
+     * 0 is a plain rename. File systems that lack a flag fail with EINVAL.
+     */
+    public Req<Void> rename2(Path from, Path to, int flags) {
+        return rename2(from, to, flags, null);
+    }
+
+    /** {@link #rename2(Path, Path, int)} with a callback. */
+    public Req<Void> rename2(Path from, Path to, int flags, BiConsumer<? super Void, ? super Throwable> cb) {
+        int known = Fcntl.RENAME_NOREPLACE | Fcntl.RENAME_EXCHANGE | Fcntl.RENAME_WHITEOUT;
+        if ((flags & ~known) != 0) {
+            throw new IllegalArgumentException("rename2 flags must combine Fcntl.RENAME_*, was 0x" + Integer.toHexString(flags));
+        }
+        return submit(new Request.Rename(path(from, "from"), path(to, "to"), flags), cb);
+    }
+
+    /** link(2): a new hard link {@code newLink} to {@code existing}. */
+    public Req<Void> link(Path existing, Path newLink) {
+        return link(existing, newLink, null);
+    }
+
+    /** {@link #link(Path, Path)} with a callback. */
+    public Req<Void> link(Path existing, Path newLink, BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Link(path(existing, "existing"), path(newLink, "newLink")), cb);
+    }
+
+    /**
+     * mknod(2): a special file. {@code mode} is a type ({@link Fcntl#S_IFIFO},
+     * {@link Fcntl#S_IFCHR}, {@link Fcntl#S_IFBLK}, {@link Fcntl#S_IFSOCK} or
+     * {@link Fcntl#S_IFREG}) or'ed with permission bits; {@code dev} is the device number
+     * (makedev(major, minor)) for CHR and BLK, else 0.
+     */
+    public Req<Void> mknod(Path path, int mode, long dev) {
+        return mknod(path, mode, dev, null);
+    }
+
+    /** {@link #mknod(Path, int, long)} with a callback. */
+    public Req<Void> mknod(Path path, int mode, long dev, BiConsumer<? super Void, ? super Throwable> cb) {
+        int type = mode & Fcntl.S_IFMT;
+        if (type != Fcntl.S_IFIFO && type != Fcntl.S_IFCHR && type != Fcntl.S_IFBLK && type != Fcntl.S_IFSOCK
+                && type != Fcntl.S_IFREG) {
+            throw new IllegalArgumentException("mknod needs a type in mode (Fcntl.S_IFIFO, S_IFCHR, S_IFBLK, S_IFSOCK "
+                    + "or S_IFREG), was 0" + Integer.toOctalString(mode));
+        }
+        checkMode(mode & ~Fcntl.S_IFMT);
+        return submit(new Request.Mknod(path(path, "path"), mode, dev), cb);
+    }
+
+    /**
+     * realpath(3): the absolute path with every symlink, "." and ".." resolved; its bytes
+     * decoded as names are.
+     */
+    public Req<Path> realpath(Path path) {
+        return realpath(path, null);
+    }
+
+    /** {@link #realpath(Path)} with a callback. */
+    public Req<Path> realpath(Path path, BiConsumer<? super Path, ? super Throwable> cb) {
+        return submit(new Request.Realpath(path(path, "path")), cb);
+    }
+
+    /** truncate(2): sets the file's size, cutting it or extending it with zeros. */
+    public Req<Void> truncate(Path path, long length) {
+        return truncate(path, length, null);
+    }
+
+    /** {@link #truncate(Path, long)} with a callback. */
+    public Req<Void> truncate(Path path, long length, BiConsumer<? super Void, ? super Throwable> cb) {
+        checkRange(0, length);
+        return submit(new Request.Truncate(path(path, "path"), null, length), cb);
+    }
+
+    /** ftruncate(2). */
+    public Req<Void> truncate(AioFile file, long length) {
+        return truncate(file, length, null);
+    }
+
+    /** {@link #truncate(AioFile, long)} with a callback. */
+    public Req<Void> truncate(AioFile file, long length, BiConsumer<? super Void, ? super Throwable> cb) {
+        checkRange(0, length);
+        return submit(new Request.Truncate(null, fd(file), length), cb);
+    }
+
+    /**
+     * fallocate(2): allocates (mode 0) or changes the space of a range: {@code mode} combines
+     * {@code Fcntl.FALLOC_FL_*} (KEEP_SIZE, PUNCH_HOLE, ZERO_RANGE, COLLAPSE_RANGE,
+     * INSERT_RANGE, UNSHARE_RANGE). File systems that lack a mode fail with EOPNOTSUPP.
+     */
+    public Req<Void> allocate(AioFile file, int mode, long offset, long length) {
+        return allocate(file, mode, offset, length, null);
+    }
+
+    /** {@link #allocate(AioFile, int, long, long)} with a callback. */
+    public Req<Void> allocate(AioFile file, int mode, long offset, long length,
+                              BiConsumer<? super Void, ? super Throwable> cb) {
+        int known = Fcntl.FALLOC_FL_KEEP_SIZE | Fcntl.FALLOC_FL_PUNCH_HOLE | Fcntl.FALLOC_FL_ZERO_RANGE
+                | Fcntl.FALLOC_FL_COLLAPSE_RANGE | Fcntl.FALLOC_FL_INSERT_RANGE | Fcntl.FALLOC_FL_UNSHARE_RANGE;
+        if ((mode & ~known) != 0) {
+            throw new IllegalArgumentException("allocate mode must combine Fcntl.FALLOC_FL_*, was 0x" + Integer.toHexString(mode));
+        }
+        checkRange(offset, length);
+        return submit(new Request.Allocate(fd(file), mode, offset, length), cb);
+    }
+
+    /**
+     * lseek(2): moves the descriptor's position ({@link Fcntl#SEEK_SET}, SEEK_CUR, SEEK_END) or
+     * finds data and holes (SEEK_DATA, SEEK_HOLE; ENXIO past the last); the new position.
+     */
+    public Req<Long> seek(AioFile file, long offset, int whence) {
+        return seek(file, offset, whence, null);
+    }
+
+    /** {@link #seek(AioFile, long, int)} with a callback. */
+    public Req<Long> seek(AioFile file, long offset, int whence, BiConsumer<? super Long, ? super Throwable> cb) {
+        if (whence != Fcntl.SEEK_SET && whence != Fcntl.SEEK_CUR && whence != Fcntl.SEEK_END
+                && whence != Fcntl.SEEK_DATA && whence != Fcntl.SEEK_HOLE) {
+            throw new IllegalArgumentException("whence must be one of Fcntl.SEEK_*, was " + whence);
+        }
+        return submit(new Request.Seek(fd(file), offset, whence), cb);
+    }
+
+    /** chown(2) (following a symlink); a uid or gid of -1 leaves that one alone. */
+    public Req<Void> chown(Path path, int uid, int gid) {
+        return chown(path, uid, gid, null);
+    }
+
+    /** {@link #chown(Path, int, int)} with a callback. */
+    public Req<Void> chown(Path path, int uid, int gid, BiConsumer<? super Void, ? super Throwable> cb) {
+        checkIds(uid, gid);
+        return submit(new Request.Chown(path(path, "path"), null, uid, gid, true), cb);
+    }
+
+    /** fchown(2); a uid or gid of -1 leaves that one alone. */
+    public Req<Void> chown(AioFile file, int uid, int gid) {
+        return chown(file, uid, gid, null);
+    }
+
+    /** {@link #chown(AioFile, int, int)} with a callback. */
+    public Req<Void> chown(AioFile file, int uid, int gid, BiConsumer<? super Void, ? super Throwable> cb) {
+        checkIds(uid, gid);
+        return submit(new Request.Chown(null, fd(file), uid, gid, true), cb);
+    }
+
+    private static void checkIds(int uid, int gid) {
+        if (uid < -1 || gid < -1) {
+            throw new IllegalArgumentException("uid and gid must be >= 0, or -1 to leave one alone; were " + uid + ", " + gid);
+        }
+    }
+
+    /** fchmod(2). */
+    public Req<Void> chmod(AioFile file, int mode) {
+        return chmod(file, mode, null);
+    }
+
+    /** {@link #chmod(AioFile, int)} with a callback. */
+    public Req<Void> chmod(AioFile file, int mode, BiConsumer<? super Void, ? super Throwable> cb) {
+        int m = checkMode(mode);    // before the pin: a bad mode must not leave the file pinned
+        return submit(new Request.Fchmod(fd(file), m), cb);
+    }
+
+    /**
+     * futimens(3): the open file's times to the nanosecond. As with
+     * {@link #utime(Path, java.time.Instant, java.time.Instant)}: both null set both to now (as
+     * IO::AIO does); one null leaves that time alone.
+     */
+    public Req<Void> utime(AioFile file, java.time.Instant atime, java.time.Instant mtime) {
+        return utime(file, atime, mtime, null);
+    }
+
+    /** {@link #utime(AioFile, java.time.Instant, java.time.Instant)} with a callback. */
+    public Req<Void> utime(AioFile file, java.time.Instant atime, java.time.Instant mtime,
+                           BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Futime(fd(file), atime, mtime), cb);
+    }
+
+    /** statvfs(3): the file system holding {@code path}. */
+    public Req<FileSystemStat> statvfs(Path path) {
+        return statvfs(path, null);
+    }
+
+    /** {@link #statvfs(Path)} with a callback. */
+    public Req<FileSystemStat> statvfs(Path path, BiConsumer<? super FileSystemStat, ? super Throwable> cb) {
+        return submit(new Request.Statvfs(path(path, "path"), null), cb);
+    }
+
+    /** fstatvfs(3). */
+    public Req<FileSystemStat> statvfs(AioFile file) {
+        return statvfs(file, null);
+    }
+
+    /** {@link #statvfs(AioFile)} with a callback. */
+    public Req<FileSystemStat> statvfs(AioFile file, BiConsumer<? super FileSystemStat, ? super Throwable> cb) {
+        return submit(new Request.Statvfs(null, fd(file)), cb);
+    }
+
+    /** sync(2): every file system's dirty data to disk. */
+    public Req<Void> sync() {
+        return sync(null);
+    }
+
+    /** {@link #sync()} with a callback. */
+    public Req<Void> sync(BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Sync(null), cb);
+    }
+
+    /** syncfs(2): the dirty data of the file system holding {@code file}. */
+    public Req<Void> syncfs(AioFile file) {
+        return syncfs(file, null);
+    }
+
+    /** {@link #syncfs(AioFile)} with a callback. */
+    public Req<Void> syncfs(AioFile file, BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Sync(fd(file)), cb);
+    }
+
+    /**
+     * sync_file_range(2): starts or waits for writeback of a range, {@code flags} combining
+     * {@code Fcntl.SYNC_FILE_RANGE_*}; {@code nbytes} 0 means to the end of the file. No
+     * metadata is written: it is not fsync.
+     */
+    public Req<Void> syncFileRange(AioFile file, long offset, long nbytes, int flags) {
+        return syncFileRange(file, offset, nbytes, flags, null);
+    }
+
+    /** {@link #syncFileRange(AioFile, long, long, int)} with a callback. */
+    public Req<Void> syncFileRange(AioFile file, long offset, long nbytes, int flags,
+                                   BiConsumer<? super Void, ? super Throwable> cb) {
+        int known = Fcntl.SYNC_FILE_RANGE_WAIT_BEFORE | Fcntl.SYNC_FILE_RANGE_WRITE | Fcntl.SYNC_FILE_RANGE_WAIT_AFTER;
+        if ((flags & ~known) != 0) {
+            throw new IllegalArgumentException("syncFileRange flags must combine Fcntl.SYNC_FILE_RANGE_*, was 0x"
+                    + Integer.toHexString(flags));
+        }
+        checkRange(offset, nbytes);
+        return submit(new Request.SyncFileRange(fd(file), offset, nbytes, flags), cb);
     }
 
     private static int checkMode(int mode) {

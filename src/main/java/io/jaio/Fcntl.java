@@ -74,4 +74,38 @@ public final class Fcntl {
     public static final int S_IFLNK = LibC.S_IFLNK();
     /** {@code S_IFSOCK} */
     public static final int S_IFSOCK = LibC.S_IFSOCK();
+    /** {@code RENAME_NOREPLACE}: rename2: fail with EEXIST rather than replace the target. */
+    public static final int RENAME_NOREPLACE = LibC.RENAME_NOREPLACE();
+    /** {@code RENAME_EXCHANGE}: rename2: exchange the two paths atomically. */
+    public static final int RENAME_EXCHANGE = LibC.RENAME_EXCHANGE();
+    /** {@code RENAME_WHITEOUT}: rename2: leave a whiteout at the source (overlay and union file systems). */
+    public static final int RENAME_WHITEOUT = LibC.RENAME_WHITEOUT();
+    /** {@code SEEK_SET}: seek: from the start. */
+    public static final int SEEK_SET = LibC.SEEK_SET();
+    /** {@code SEEK_CUR}: seek: from the current position. */
+    public static final int SEEK_CUR = LibC.SEEK_CUR();
+    /** {@code SEEK_END}: seek: from the end. */
+    public static final int SEEK_END = LibC.SEEK_END();
+    /** {@code SEEK_DATA}: seek: the next data at or after the offset. */
+    public static final int SEEK_DATA = LibC.SEEK_DATA();
+    /** {@code SEEK_HOLE}: seek: the next hole at or after the offset. */
+    public static final int SEEK_HOLE = LibC.SEEK_HOLE();
+    /** {@code FALLOC_FL_KEEP_SIZE}: allocate: do not change the file size. */
+    public static final int FALLOC_FL_KEEP_SIZE = LibC.FALLOC_FL_KEEP_SIZE();
+    /** {@code FALLOC_FL_PUNCH_HOLE}: allocate: deallocate the range (with KEEP_SIZE). */
+    public static final int FALLOC_FL_PUNCH_HOLE = LibC.FALLOC_FL_PUNCH_HOLE();
+    /** {@code FALLOC_FL_ZERO_RANGE}: allocate: zero the range. */
+    public static final int FALLOC_FL_ZERO_RANGE = LibC.FALLOC_FL_ZERO_RANGE();
+    /** {@code FALLOC_FL_COLLAPSE_RANGE}: allocate: remove the range, closing the gap. */
+    public static final int FALLOC_FL_COLLAPSE_RANGE = LibC.FALLOC_FL_COLLAPSE_RANGE();
+    /** {@code FALLOC_FL_INSERT_RANGE}: allocate: insert a hole, shifting the rest. */
+    public static final int FALLOC_FL_INSERT_RANGE = LibC.FALLOC_FL_INSERT_RANGE();
+    /** {@code FALLOC_FL_UNSHARE_RANGE}: allocate: unshare shared extents. */
+    public static final int FALLOC_FL_UNSHARE_RANGE = LibC.FALLOC_FL_UNSHARE_RANGE();
+    /** {@code SYNC_FILE_RANGE_WAIT_BEFORE}: syncFileRange: wait for earlier writeback of the range. */
+    public static final int SYNC_FILE_RANGE_WAIT_BEFORE = LibC.SYNC_FILE_RANGE_WAIT_BEFORE();
+    /** {@code SYNC_FILE_RANGE_WRITE}: syncFileRange: start writeback of the range. */
+    public static final int SYNC_FILE_RANGE_WRITE = LibC.SYNC_FILE_RANGE_WRITE();
+    /** {@code SYNC_FILE_RANGE_WAIT_AFTER}: syncFileRange: wait for the writeback to finish. */
+    public static final int SYNC_FILE_RANGE_WAIT_AFTER = LibC.SYNC_FILE_RANGE_WAIT_AFTER();
 }

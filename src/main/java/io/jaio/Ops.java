@@ -43,7 +43,7 @@ final class Ops implements Runner {
         }
         for (Class<?> c : new Class<?>[] {Request.NPath.class, Request.RawFd.class, Request.DirList.class,
                 ErrnoException.class, FileStat.class, ScanResult.class, DirEntry.class, DirEntry.Type.class, AioFile.class, Scratch.class,
-                Scandir.class, Jfr.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
+                Scandir.class, Jfr.class, FileSystemStat.class, io.jaio.internal.sys.Statvfs.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
             init(c);
         }
         Errno.name(Errno.EMFILE);    // links strerrorname_np and strerrordesc_np
@@ -125,6 +125,73 @@ final class Ops implements Runner {
             }
             case Sendfile sf -> sendfile(sf, s);
             case CopyFileRange cr -> copyFileRange(cr, s);
+            case Rename rn -> {
+                MemorySegment from = cPath(rn.from(), s.path1, "rename"), to = cPath(rn.to(), s.path2, "rename");
+                String name = rn.flags() == 0 ? "rename" : "renameat2";
+                int r = rn.flags() == 0 ? sys.renameat(Sys.AT_FDCWD, from, Sys.AT_FDCWD, to)
+                        : sys.renameat2(Sys.AT_FDCWD, from, Sys.AT_FDCWD, to, rn.flags());
+                check(r, name, rn.from(), rn.to());
+                yield null;
+            }
+            case Link ln -> {
+                check(sys.linkat(Sys.AT_FDCWD, cPath(ln.existing(), s.path1, "link"), Sys.AT_FDCWD,
+                        cPath(ln.link(), s.path2, "link"), 0), "link", ln.existing(), ln.link());
+                yield null;
+            }
+            case Mknod mn -> {
+                check(sys.mknodat(Sys.AT_FDCWD, cPath(mn.path(), s.path1, "mknod"), mn.mode(), mn.dev()),
+                        "mknod", mn.path(), null);
+                yield null;
+            }
+            case Realpath rp -> {
+                long n = check(sys.realpath(cPath(rp.path(), s.path1, "realpath"), s.path2), "realpath", rp.path(), null);
+                yield java.nio.file.Path.of(Names.decode(s.path2, 0, (int) n));
+            }
+            case Truncate tr -> {
+                long r = tr.path() != null ? sys.truncate(cPath(tr.path(), s.path1, "truncate"), tr.length())
+                        : sys.ftruncate(tr.fd().num(), tr.length());
+                check(r, tr.path() != null ? "truncate" : "ftruncate", tr.path(), null);
+                yield null;
+            }
+            case Allocate al -> {
+                check(sys.fallocate(al.fd().num(), al.mode(), al.offset(), al.length()), "fallocate", null, null);
+                yield null;
+            }
+            case Seek sk -> boxed(check(sys.lseek(sk.fd().num(), sk.offset(), sk.whence()), "lseek", null, null));
+            case Chown co -> {
+                long r = co.path() != null
+                        ? sys.fchownat(Sys.AT_FDCWD, cPath(co.path(), s.path1, "chown"), co.uid(), co.gid(),
+                                co.follow() ? 0 : Sys.AT_SYMLINK_NOFOLLOW)
+                        : sys.fchownat(co.fd().num(), emptyPath(s), co.uid(), co.gid(), Sys.AT_EMPTY_PATH);
+                check(r, co.path() != null ? (co.follow() ? "chown" : "lchown") : "fchown", co.path(), null);
+                yield null;
+            }
+            case Fchmod fm -> {
+                check(sys.fchmod(fm.fd().num(), fm.mode()), "fchmod", null, null);
+                yield null;
+            }
+            case Futime fu -> {
+                check(sys.futimens(fu.fd().num(), times(fu.atime(), fu.mtime(), s)), "futimens", null, null);
+                yield null;
+            }
+            case Request.Statvfs sv -> {
+                long r = sv.path() != null ? sys.statvfs(cPath(sv.path(), s.path1, "statvfs"), s.stat)
+                        : sys.fstatvfs(sv.fd().num(), s.stat);
+                check(r, sv.path() != null ? "statvfs" : "fstatvfs", sv.path(), null);
+                yield FileSystemStat.of(io.jaio.internal.sys.Statvfs.fields(s.stat));
+            }
+            case Sync sy -> {
+                if (sy.fd() == null) {
+                    sys.sync();
+                } else {
+                    check(sys.syncfs(sy.fd().num()), "syncfs", null, null);
+                }
+                yield null;
+            }
+            case SyncFileRange sr -> {
+                check(sys.sync_file_range(sr.fd().num(), sr.offset(), sr.nbytes(), sr.flags()), "sync_file_range", null, null);
+                yield null;
+            }
             case Readahead ra -> {
                 long r = sys.readahead(ra.fd().num(), ra.offset(), ra.length());
                 if (r == -Errno.ENOSYS) {
@@ -149,9 +216,7 @@ final class Ops implements Runner {
                 yield null;
             }
             case Utime ut -> {
-                setTimespec(s.times, 0, ut.atime());
-                setTimespec(s.times, 16, ut.mtime());
-                check(sys.utimensat(Sys.AT_FDCWD, cPath(ut.path(), s.path1, "utimensat"), s.times,
+                check(sys.utimensat(Sys.AT_FDCWD, cPath(ut.path(), s.path1, "utimensat"), times(ut.atime(), ut.mtime(), s),
                         ut.follow() ? 0 : Sys.AT_SYMLINK_NOFOLLOW), "utimensat", ut.path(), null);
                 yield null;
             }
@@ -220,6 +285,19 @@ final class Ops implements Runner {
     }
 
     /** A {@code struct timespec} at {@code off}: the instant, or UTIME_OMIT for null. */
+    /**
+     * utimensat's times: NULL (both now, as IO::AIO's utime with two undefs) when both are
+     * null; otherwise each given time, and UTIME_OMIT for a null one.
+     */
+    private static MemorySegment times(Instant atime, Instant mtime, Scratch s) {
+        if (atime == null && mtime == null) {
+            return MemorySegment.NULL;
+        }
+        setTimespec(s.times, 0, atime);
+        setTimespec(s.times, 16, mtime);
+        return s.times;
+    }
+
     private static void setTimespec(MemorySegment times, long off, Instant t) {
         times.set(java.lang.foreign.ValueLayout.JAVA_LONG, off, t == null ? 0 : t.getEpochSecond());
         times.set(java.lang.foreign.ValueLayout.JAVA_LONG, off + 8, t == null ? Sys.UTIME_OMIT : t.getNano());
@@ -234,6 +312,12 @@ final class Ops implements Runner {
         throw new ErrnoException(errno, Errno.name(errno), syscall,
                 path == null ? null : path.display(), other == null ? null : other.display(),
                 Errno.describe(errno));
+    }
+
+    /** An empty C string, for the *at syscalls' AT_EMPTY_PATH. */
+    private static MemorySegment emptyPath(Scratch s) {
+        s.path1.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 0);
+        return s.path1;
     }
 
     /** {@code p} as a NUL-terminated string in {@code buf}; ENAMETOOLONG if it cannot fit. */

@@ -163,6 +163,57 @@ sealed interface Request {
         }
     }
 
+    /** renameat2 ({@code flags} 0: plain rename). */
+    record Rename(NPath from, NPath to, int flags) implements Request {}
+
+    record Link(NPath existing, NPath link) implements Request {}
+
+    record Mknod(NPath path, int mode, long dev) implements Request {}
+
+    /** realpath(3). */
+    record Realpath(NPath path) implements Request {}
+
+    /** truncate(2) of a path, or ftruncate(2) of {@code fd} when {@code path} is null. */
+    record Truncate(NPath path, Fd fd, long length) implements Request {
+        @Override public void release() { if (fd != null) fd.unpin(); }
+    }
+
+    record Allocate(Fd fd, int mode, long offset, long length) implements Request {
+        @Override public void release() { fd.unpin(); }
+    }
+
+    record Seek(Fd fd, long offset, int whence) implements Request {
+        @Override public void release() { fd.unpin(); }
+    }
+
+    /** fchownat of a path (no symlink following when {@code follow} is false), or of {@code fd}. */
+    record Chown(NPath path, Fd fd, int uid, int gid, boolean follow) implements Request {
+        @Override public void release() { if (fd != null) fd.unpin(); }
+    }
+
+    record Fchmod(Fd fd, int mode) implements Request {
+        @Override public void release() { fd.unpin(); }
+    }
+
+    /** futimens: utimensat on the descriptor itself; null leaves that time (UTIME_OMIT). */
+    record Futime(Fd fd, java.time.Instant atime, java.time.Instant mtime) implements Request {
+        @Override public void release() { fd.unpin(); }
+    }
+
+    /** statvfs of a path, or fstatvfs of {@code fd} when {@code path} is null. */
+    record Statvfs(NPath path, Fd fd) implements Request {
+        @Override public void release() { if (fd != null) fd.unpin(); }
+    }
+
+    /** sync(2) when {@code fd} is null, else syncfs(2). */
+    record Sync(Fd fd) implements Request {
+        @Override public void release() { if (fd != null) fd.unpin(); }
+    }
+
+    record SyncFileRange(Fd fd, long offset, long nbytes, int flags) implements Request {
+        @Override public void release() { fd.unpin(); }
+    }
+
     record Fsync(Fd fd, boolean dataOnly) implements Request {
         @Override public void release() { fd.unpin(); }
     }

@@ -2221,6 +2221,67 @@ public class LibC extends LibC$shared {
         }
     }
 
+    private static class futimens {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("futimens").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "futimens"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int futimens(int __fd, const struct timespec __times[2])
+     * }
+     */
+    public static FunctionDescriptor futimens$descriptor() {
+        return futimens.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int futimens(int __fd, const struct timespec __times[2])
+     * }
+     */
+    public static MethodHandle futimens$handle() {
+        return futimens.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int futimens(int __fd, const struct timespec __times[2])
+     * }
+     */
+    public static MemorySegment futimens$address() {
+        return futimens.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int futimens(int __fd, const struct timespec __times[2])
+     * }
+     */
+    public static int futimens(int __fd, MemorySegment __times) {
+        var mh$ = futimens.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("futimens", __fd, __times);
+            }
+            return (int)mh$.invokeExact(__fd, __times);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class statx {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibC.C_INT,

@@ -96,6 +96,16 @@ public final class Sys {
     private static final MethodHandle FCHMODAT = link(LibC.fchmodat$address(), LibC.fchmodat$descriptor());
     private static final MethodHandle FCHOWNAT = link(LibC.fchownat$address(), LibC.fchownat$descriptor());
     private static final MethodHandle FSTATVFS = link(LibC.fstatvfs$address(), LibC.fstatvfs$descriptor());
+    private static final MethodHandle STATVFS = link(LibC.statvfs$address(), LibC.statvfs$descriptor());
+    private static final MethodHandle RENAMEAT2 = link(LibC.renameat2$address(), LibC.renameat2$descriptor());
+    private static final MethodHandle MKNODAT = link(LibC.mknodat$address(), LibC.mknodat$descriptor());
+    private static final MethodHandle LSEEK = link(LibC.lseek$address(), LibC.lseek$descriptor());
+    private static final MethodHandle SYNC = link(LibC.sync$address(), LibC.sync$descriptor());
+    private static final MethodHandle SYNCFS = link(LibC.syncfs$address(), LibC.syncfs$descriptor());
+    private static final MethodHandle TRUNCATE = link(LibC.truncate$address(), LibC.truncate$descriptor());
+    private static final MethodHandle FCHMOD = link(LibC.fchmod$address(), LibC.fchmod$descriptor());
+    private static final MethodHandle FUTIMENS = link(LibC.futimens$address(), LibC.futimens$descriptor());
+    private static final MethodHandle REALPATH = link(LibC.realpath$address(), LibC.realpath$descriptor());
     private static final MethodHandle EVENTFD = link(LibC.eventfd$address(), LibC.eventfd$descriptor());
     private static final MethodHandle PIPE2 = link(LibC.pipe2$address(), LibC.pipe2$descriptor());
     private static final MethodHandle POLL = link(LibC.poll$address(), LibC.poll$descriptor());
@@ -285,6 +295,63 @@ public final class Sys {
     /** {@code buf} holds a {@code struct statvfs}. */
     public int fstatvfs(int fd, MemorySegment buf) {
         try { return ret((int) FSTATVFS.invokeExact(errnoSegment, fd, buf)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** {@code buf} holds a {@code struct statvfs}. */
+    public int statvfs(MemorySegment path, MemorySegment buf) {
+        try { return ret((int) STATVFS.invokeExact(errnoSegment, path, buf)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int renameat2(int oldDirfd, MemorySegment oldPath, int newDirfd, MemorySegment newPath, int flags) {
+        try { return ret((int) RENAMEAT2.invokeExact(errnoSegment, oldDirfd, oldPath, newDirfd, newPath, flags)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int mknodat(int dirfd, MemorySegment path, int mode, long dev) {
+        try { return ret((int) MKNODAT.invokeExact(errnoSegment, dirfd, path, mode, dev)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public long lseek(int fd, long offset, int whence) {
+        try { return ret((long) LSEEK.invokeExact(errnoSegment, fd, offset, whence)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** sync(2) cannot fail. */
+    public void sync() {
+        try { SYNC.invokeExact(errnoSegment); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int syncfs(int fd) {
+        try { return ret((int) SYNCFS.invokeExact(errnoSegment, fd)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int truncate(MemorySegment path, long length) {
+        try { return ret((int) TRUNCATE.invokeExact(errnoSegment, path, length)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** {@code times} is NULL (now) or two {@code struct timespec}. */
+    public int futimens(int fd, MemorySegment times) {
+        try { return ret((int) FUTIMENS.invokeExact(errnoSegment, fd, times)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int fchmod(int fd, int mode) {
+        try { return ret((int) FCHMOD.invokeExact(errnoSegment, fd, mode)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /**
+     * realpath(3) into {@code resolved} (PATH_MAX bytes): the length of the NUL-terminated
+     * result, or -errno.
+     */
+    public long realpath(MemorySegment path, MemorySegment resolved) {
+        try {
+            MemorySegment r = (MemorySegment) REALPATH.invokeExact(errnoSegment, path, resolved);
+            if (r.equals(MemorySegment.NULL)) {
+                return -(int) ERRNO.get(errnoSegment, 0L);
+            }
+            long n = 0;
+            while (resolved.get(java.lang.foreign.ValueLayout.JAVA_BYTE, n) != 0) {
+                n++;
+            }
+            return n;
+        } catch (Throwable t) { throw fail(t); }
     }
 
     public int eventfd(int initval, int flags) {
