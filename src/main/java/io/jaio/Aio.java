@@ -52,6 +52,13 @@ public final class Aio implements AutoCloseable {
     public static final int DEFAULT_PARALLEL = 8;
     /** The highest number of worker threads jaio accepts. */
     public static final int MAX_PARALLEL = 1024;
+    /**
+     * The offset that makes {@code read} and {@code write} use the descriptor's own position
+     * (read(2)/write(2), which move it) instead of an explicit one (pread/pwrite): IO::AIO's
+     * undefined offset. For pipes, sockets, terminals and files opened with O_APPEND.
+     */
+    public static final long CURRENT_POSITION = -1L;
+
     /** readdirx flag: entries with type and inode (always so in Java; accepted for IO::AIO's sake). */
     public static final int READDIR_DENTS = 0x01;
     /** readdirx flag: likely directories first (see {@link #readdirx}). */
@@ -1121,7 +1128,7 @@ public final class Aio implements AutoCloseable {
             if (dst.isReadOnly()) {
                 throw new IllegalArgumentException("read needs a writable buffer; this ByteBuffer is read-only");
             }
-            checkRange(offset, dst.remaining());
+            checkIoOffset(offset, dst.remaining());
             MemorySegment slice = MemorySegment.ofBuffer(dst);
             checkSegment(slice, true);
             return submit(new Request.Read(fd, offset, slice, dst), cb);
@@ -1134,7 +1141,7 @@ public final class Aio implements AutoCloseable {
     private Req<Long> writeBuffer(Fd fd, long offset, ByteBuffer src, BiConsumer<? super Long, ? super Throwable> cb) {
         try {
             Objects.requireNonNull(src, "buffer");
-            checkRange(offset, src.remaining());
+            checkIoOffset(offset, src.remaining());
             MemorySegment slice = MemorySegment.ofBuffer(src);
             checkSegment(slice, false);
             return submit(new Request.Write(fd, offset, slice, src), cb);
@@ -1174,7 +1181,7 @@ public final class Aio implements AutoCloseable {
                                        boolean forRead) {
         try {
             Objects.requireNonNull(buffer, "buffer");
-            checkRange(offset, length);
+            checkIoOffset(offset, length);
             if (bufferOffset < 0) {
                 throw new IllegalArgumentException("bufferOffset must not be negative, was " + bufferOffset);
             }
@@ -1203,6 +1210,11 @@ public final class Aio implements AutoCloseable {
         if (forRead && s.isReadOnly()) {
             throw new IllegalArgumentException("read needs a writable segment; this one is read-only");
         }
+    }
+
+    /** A read's or write's offset: a range, or {@link #CURRENT_POSITION}. */
+    private static void checkIoOffset(long offset, long length) {
+        checkRange(offset == CURRENT_POSITION ? 0 : offset, length);
     }
 
     private static void checkRange(long offset, long length) {

@@ -329,15 +329,24 @@ final class Ops implements Runner {
     }
 
     /** pread/pwrite of the whole segment, through the bounce buffer for heap segments. */
+    /** pread/pwrite at {@code offset}, or read/write at the descriptor's position for CURRENT_POSITION. */
+    private static long rw(Sys sys, boolean read, int fd, MemorySegment buf, long len, long offset) {
+        if (offset == Aio.CURRENT_POSITION) {
+            return read ? sys.read(fd, buf, len) : sys.write(fd, buf, len);
+        }
+        return read ? sys.pread(fd, buf, len, offset) : sys.pwrite(fd, buf, len, offset);
+    }
+
     private static long transfer(int fd, long offset, MemorySegment buf, boolean read, Scratch s) throws Exception {
         Sys sys = s.sys;
-        String name = read ? "pread" : "pwrite";
+        boolean positional = offset != Aio.CURRENT_POSITION;
+        String name = positional ? (read ? "pread" : "pwrite") : (read ? "read" : "write");
         long len = buf.byteSize();
         try {
             if (buf.isNative()) {
                 long r;
                 do {
-                    r = read ? sys.pread(fd, buf, len, offset) : sys.pwrite(fd, buf, len, offset);
+                    r = rw(sys, read, fd, buf, len, offset);
                 } while (r == -Errno.EINTR);
                 return check(r, name, null, null);
             }
@@ -350,7 +359,7 @@ final class Ops implements Runner {
                 }
                 long r;
                 do {
-                    r = read ? sys.pread(fd, b, chunk, offset + done) : sys.pwrite(fd, b, chunk, offset + done);
+                    r = rw(sys, read, fd, b, chunk, positional ? offset + done : offset);
                 } while (r == -Errno.EINTR);
                 if (r < 0 && done > 0) {
                     break;    // report what was transferred; the error recurs on the next call
@@ -379,10 +388,8 @@ final class Ops implements Runner {
             do {
                 r = sys.sendfile(sf.out().num(), sf.in().num(), sf.inOffset() + done, sf.length() - done);
             } while (r == -Errno.EINTR);
-            if (r == -Errno.EINVAL || r == -Errno.ENOSYS) {
-                if (done == 0 || r == -Errno.ENOSYS) {
-                    return done + emulateSendfile(sf, done, s);
-                }
+            if (done == 0 && refusedPair(r)) {
+                return emulateSendfile(sf, 0, s);    // as IO::AIO: read and write instead
             }
             if (r < 0 && done > 0) {
                 break;
@@ -453,6 +460,16 @@ final class Ops implements Runner {
             done += r;
         }
         return done;
+    }
+
+    /**
+     * The errnos with which sendfile refuses a pair of descriptors (not a failure of the copy
+     * itself), on which IO::AIO falls back to reading and writing: no sendfile at all, a
+     * descriptor kind it does not take, an offset beyond what it handles.
+     */
+    private static boolean refusedPair(long r) {
+        return r == -Errno.ENOSYS || r == -Errno.EINVAL || r == -Errno.EOPNOTSUPP || r == -Errno.ENOTSOCK
+                || r == -Errno.EOVERFLOW || r == -Errno.EXDEV || r == -Errno.ESPIPE;
     }
 
     /** pread from in, write(2) to out at its file position, as sendfile does. */

@@ -204,4 +204,63 @@ class ParityRequestsTest {
         assertThat(Files.isSymbolicLink(dir.resolve("l"))).isTrue();
         assertThat(Files.exists(dir.resolve("l"), LinkOption.NOFOLLOW_LINKS)).isTrue();
     }
+
+    @ParameterizedTest
+    @MethodSource("io.jaio.Modes#all")
+    void readAndWriteAtTheDescriptorsOwnPosition(ThreadKind kind, Mode mode) throws Exception {
+        aio = Modes.create(kind, mode);
+        Path f = dir.resolve("pos");
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            AioFile out = get(aio, aio.open(f, Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_APPEND, 0644));
+            var hello = arena.allocateFrom("hello ", StandardCharsets.UTF_8).asSlice(0, 6);
+            var world = arena.allocateFrom("world", StandardCharsets.UTF_8).asSlice(0, 5);
+            assertThat(get(aio, aio.write(out, Aio.CURRENT_POSITION, 6, hello, 0))).isEqualTo(6);
+            assertThat(get(aio, aio.write(out, Aio.CURRENT_POSITION, 5, world, 0))).isEqualTo(5);
+            assertThat(Files.readString(f)).isEqualTo("hello world");
+            AioFile in = get(aio, aio.open(f, Fcntl.O_RDONLY, 0));
+            var buf = arena.allocate(6);
+            assertThat(get(aio, aio.read(in, Aio.CURRENT_POSITION, 6, buf, 0))).isEqualTo(6);
+            assertThat(get(aio, aio.seek(in, 0, Fcntl.SEEK_CUR))).as("read moved the position").isEqualTo(6);
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(10);
+            assertThat(get(aio, aio.read(in, Aio.CURRENT_POSITION, bb))).isEqualTo(5);
+            assertThat(new String(bb.array(), 0, 5, StandardCharsets.UTF_8)).isEqualTo("world");
+            assertThatThrownBy(() -> aio.read(in, -2, 6, buf, 0)).isInstanceOf(IllegalArgumentException.class);
+            get(aio, aio.close(in));
+            get(aio, aio.close(out));
+        }
+    }
+
+    @Test
+    void sendfileFallsBackToReadAndWriteWhereTheKernelRefusesThePair() throws Exception {
+        aio = Aio.create();
+        byte[] data = new byte[200_000];
+        new java.util.Random(5).nextBytes(data);
+        Path src = Files.write(dir.resolve("src"), data);
+        // Into a pipe's write end opened through /proc: sendfile takes it; from a pipe (ESPIPE/EINVAL
+        // for sendfile's input): the fallback reads and writes.
+        Path dst = dir.resolve("dst");
+        try (AioFile in = aio.open(src, Fcntl.O_RDONLY, 0).join();
+             AioFile out = aio.open(dst, Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_APPEND, 0644).join()) {
+            assertThat(aio.sendfile(out, in, 0, data.length).join()).isEqualTo(data.length);
+        }
+        assertThat(Files.readAllBytes(dst)).isEqualTo(data);
+        Path fifo = dir.resolve("fifo");
+        aio.mknod(fifo, Fcntl.S_IFIFO | 0600, 0).join();
+        Path fromPipe = dir.resolve("from-pipe");
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try {
+                Files.write(fifo, java.util.Arrays.copyOf(data, 4096));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (AioFile in = aio.open(fifo, Fcntl.O_RDONLY, 0).join();
+             AioFile out = aio.open(fromPipe, Fcntl.O_WRONLY | Fcntl.O_CREAT, 0644).join()) {
+            Throwable t = aio.sendfile(out, in, 0, 4096).handle((n, e) -> e).join();
+            // A pipe has no offsets: the kernel refuses it (ESPIPE or EINVAL), and so does the
+            // fallback's pread (ESPIPE), which is the error the caller sees.
+            errno(t, "ESPIPE");
+        }
+        writer.join();
+    }
 }

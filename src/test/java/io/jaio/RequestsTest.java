@@ -159,7 +159,7 @@ class RequestsTest {
         MemorySegment small = MemorySegment.ofArray(new byte[16]);
         assertThatThrownBy(() -> aio.read(f, 0, 10, small, 8)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("exceeds the segment's size 16");
-        assertThatThrownBy(() -> aio.read(f, -1, 1, small, 0)).hasMessageContaining("offset must not be negative");
+        assertThatThrownBy(() -> aio.read(f, -2, 1, small, 0)).hasMessageContaining("offset must not be negative");
         assertThatThrownBy(() -> aio.read(f, 0, -1, small, 0)).hasMessageContaining("length must not be negative");
         assertThatThrownBy(() -> aio.readahead(f, Long.MAX_VALUE, 10)).hasMessageContaining("overflows");
         assertThatThrownBy(() -> aio.read(f, 0, ByteBuffer.allocate(4).asReadOnlyBuffer())).hasMessageContaining("read-only");

@@ -357,6 +357,15 @@ public class LibC extends LibC$shared {
     public static int EOVERFLOW() {
         return EOVERFLOW;
     }
+    private static final int ENOTSOCK = (int)88L;
+    /**
+     * {@snippet lang=c :
+     * #define ENOTSOCK 88
+     * }
+     */
+    public static int ENOTSOCK() {
+        return ENOTSOCK;
+    }
     private static final int EOPNOTSUPP = (int)95L;
     /**
      * {@snippet lang=c :

@@ -38,6 +38,7 @@ public final class Errno {
     public static final int ELOOP = LibC.ELOOP();
     public static final int EOVERFLOW = LibC.EOVERFLOW();
     public static final int EOPNOTSUPP = LibC.EOPNOTSUPP();
+    public static final int ENOTSOCK = LibC.ENOTSOCK();
     public static final int ECANCELED = LibC.ECANCELED();
 
     /** The symbolic name, such as {@code "ENOENT"}; {@code "E<n>"} for a value glibc does not know. */
