@@ -23,11 +23,49 @@ import java.time.Instant;
  * @param mtimeNsec last modification, nanoseconds within that second
  * @param ctimeSec  last status change, seconds since the epoch
  * @param ctimeNsec last status change, nanoseconds within that second
+ * @param mask      which fields statx filled in ({@code STATX_*} bits; {@link #hasBirthTime()}
+ *                  and {@link #hasMountId()} test the two that file systems may lack); from
+ *                  fstatat (no statx), only {@code struct stat}'s
+ * @param btimeSec  creation ("birth"), seconds since the epoch, if {@link #hasBirthTime()}
+ * @param btimeNsec creation, nanoseconds within that second
+ * @param attributes     {@code STATX_ATTR_*} flags: compressed, immutable, append-only, …
+ * @param attributesMask which attribute flags the file system supports
+ * @param mountId   the mount's id (as in /proc/self/mountinfo), if {@link #hasMountId()}
  */
 public record FileStat(long dev, long ino, int mode, long nlink, int uid, int gid, long rdev,
                        long size, long blksize, long blocks,
                        long atimeSec, int atimeNsec, long mtimeSec, int mtimeNsec,
-                       long ctimeSec, int ctimeNsec) {
+                       long ctimeSec, int ctimeNsec,
+                       int mask, long btimeSec, int btimeNsec, long attributes, long attributesMask, long mountId) {
+    /** statx's STATX_BTIME bit. */
+    private static final int STATX_BTIME = 0x800;
+    /** statx's STATX_MNT_ID bit. */
+    private static final int STATX_MNT_ID = 0x1000;
+
+    /** True if the file system reported a birth time. */
+    public boolean hasBirthTime() {
+        return (mask & STATX_BTIME) != 0;
+    }
+
+    /** Creation time, or null where the file system does not record it. */
+    public Instant birthtime() {
+        return hasBirthTime() ? Instant.ofEpochSecond(btimeSec, btimeNsec) : null;
+    }
+
+    /** True if statx reported the mount id. */
+    public boolean hasMountId() {
+        return (mask & STATX_MNT_ID) != 0;
+    }
+
+    /** The major number of {@link #dev()} (glibc's gnu_dev_major). */
+    public int devMajor() {
+        return (int) (((dev >>> 32) & 0xfffff000L) | ((dev >>> 8) & 0x00000fffL));
+    }
+
+    /** The minor number of {@link #dev()} (glibc's gnu_dev_minor). */
+    public int devMinor() {
+        return (int) (((dev >>> 12) & 0xffffff00L) | (dev & 0x000000ffL));
+    }
 
     /** Last access. */
     public Instant atime() {

@@ -263,4 +263,50 @@ class ParityRequestsTest {
         }
         writer.join();
     }
+
+    @Test
+    void statGivesStatxsBirthTimeAttributesAndMountId() throws Exception {
+        aio = Aio.create();
+        Instant before = Instant.now().minusSeconds(2);
+        Path f = Files.writeString(dir.resolve("born"), "x");
+        FileStat st = aio.stat(f).join();
+        if (st.hasBirthTime()) {    // ext4, xfs, btrfs and tmpfs record it
+            assertThat(st.birthtime()).isAfter(before).isBeforeOrEqualTo(st.mtime());
+        } else {
+            assertThat(st.birthtime()).isNull();
+        }
+        assertThat(st.hasMountId()).isTrue();
+        // The mount id is the first field of the mount's line in /proc/self/mountinfo.
+        String real = f.toRealPath().toString();
+        long expected = -1;
+        int longest = -1;
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] fields = line.split(" ");
+            String mountPoint = fields[4];
+            boolean under = real.equals(mountPoint) || real.startsWith(mountPoint.endsWith("/") ? mountPoint : mountPoint + "/");
+            if (under && mountPoint.length() > longest) {
+                longest = mountPoint.length();
+                expected = Long.parseLong(fields[0]);
+            }
+        }
+        assertThat(st.mountId()).isEqualTo(expected);
+        assertThat((st.attributes() & ~st.attributesMask())).as("only supported attributes are set").isZero();
+        // dev's major and minor, as /proc/self/mountinfo's third field says them.
+        assertThat(st.devMajor() + ":" + st.devMinor()).isEqualTo(majorMinor(real));
+    }
+
+    static String majorMinor(String real) throws Exception {
+        String best = null;
+        int longest = -1;
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] fields = line.split(" ");
+            String mp = fields[4];
+            boolean under = real.equals(mp) || real.startsWith(mp.endsWith("/") ? mp : mp + "/");
+            if (under && mp.length() > longest) {
+                longest = mp.length();
+                best = fields[2];
+            }
+        }
+        return best;
+    }
 }

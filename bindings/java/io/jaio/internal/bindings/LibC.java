@@ -744,6 +744,87 @@ public class LibC extends LibC$shared {
     public static int SEEK_HOLE() {
         return SEEK_HOLE;
     }
+    private static final int STATX_ATTR_COMPRESSED = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define STATX_ATTR_COMPRESSED 4
+     * }
+     */
+    public static int STATX_ATTR_COMPRESSED() {
+        return STATX_ATTR_COMPRESSED;
+    }
+    private static final int STATX_ATTR_IMMUTABLE = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define STATX_ATTR_IMMUTABLE 16
+     * }
+     */
+    public static int STATX_ATTR_IMMUTABLE() {
+        return STATX_ATTR_IMMUTABLE;
+    }
+    private static final int STATX_ATTR_APPEND = (int)32L;
+    /**
+     * {@snippet lang=c :
+     * #define STATX_ATTR_APPEND 32
+     * }
+     */
+    public static int STATX_ATTR_APPEND() {
+        return STATX_ATTR_APPEND;
+    }
+    private static final int STATX_ATTR_NODUMP = (int)64L;
+    /**
+     * {@snippet lang=c :
+     * #define STATX_ATTR_NODUMP 64
+     * }
+     */
+    public static int STATX_ATTR_NODUMP() {
+        return STATX_ATTR_NODUMP;
+    }
+    private static final int STATX_ATTR_ENCRYPTED = (int)2048L;
+    /**
+     * {@snippet lang=c :
+     * #define STATX_ATTR_ENCRYPTED 2048
+     * }
+     */
+    public static int STATX_ATTR_ENCRYPTED() {
+        return STATX_ATTR_ENCRYPTED;
+    }
+    private static final int STATX_ATTR_AUTOMOUNT = (int)4096L;
+    /**
+     * {@snippet lang=c :
+     * #define STATX_ATTR_AUTOMOUNT 4096
+     * }
+     */
+    public static int STATX_ATTR_AUTOMOUNT() {
+        return STATX_ATTR_AUTOMOUNT;
+    }
+    private static final int STATX_ATTR_MOUNT_ROOT = (int)8192L;
+    /**
+     * {@snippet lang=c :
+     * #define STATX_ATTR_MOUNT_ROOT 8192
+     * }
+     */
+    public static int STATX_ATTR_MOUNT_ROOT() {
+        return STATX_ATTR_MOUNT_ROOT;
+    }
+    private static final int STATX_ATTR_VERITY = (int)1048576L;
+    /**
+     * {@snippet lang=c :
+     * #define STATX_ATTR_VERITY 1048576
+     * }
+     */
+    public static int STATX_ATTR_VERITY() {
+        return STATX_ATTR_VERITY;
+    }
+    private static final int STATX_ATTR_DAX = (int)2097152L;
+    /**
+     * {@snippet lang=c :
+     * #define STATX_ATTR_DAX 2097152
+     * }
+     */
+    public static int STATX_ATTR_DAX() {
+        return STATX_ATTR_DAX;
+    }
     private static final int DT_UNKNOWN = (int)0L;
     /**
      * {@snippet lang=c :
@@ -4221,6 +4302,15 @@ public class LibC extends LibC$shared {
      */
     public static int STATX_BTIME() {
         return STATX_BTIME;
+    }
+    private static final int STATX_MNT_ID = (int)4096L;
+    /**
+     * {@snippet lang=c :
+     * #define STATX_MNT_ID 4096
+     * }
+     */
+    public static int STATX_MNT_ID() {
+        return STATX_MNT_ID;
     }
 }
 

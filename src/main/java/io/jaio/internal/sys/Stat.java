@@ -18,7 +18,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, long rdev,
                    long size, long blksize, long blocks,
                    long atimeSec, int atimeNsec, long mtimeSec, int mtimeNsec,
-                   long ctimeSec, int ctimeNsec) {
+                   long ctimeSec, int ctimeNsec,
+                   int mask, long btimeSec, int btimeNsec, long attributes, long attributesMask, long mountId) {
 
     /** Bytes a {@code struct stat} buffer needs. */
     public static final long STAT_SIZE = stat.layout().byteSize();
@@ -31,15 +32,18 @@ public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, l
     public static final int S_IFDIR = LibC.S_IFDIR();
     public static final int S_IFREG = LibC.S_IFREG();
     public static final int S_IFLNK = LibC.S_IFLNK();
-    /** What jaio asks statx for: everything {@code struct stat} has. */
-    public static final int STATX_BASIC_STATS = LibC.STATX_BASIC_STATS();
+    /** What jaio asks statx for: everything {@code struct stat} has, birth time and mount id. */
+    public static final int STATX_BASIC_STATS = LibC.STATX_BASIC_STATS() | LibC.STATX_BTIME() | LibC.STATX_MNT_ID();
+    /** The fields {@code struct stat} gives: what a result from fstatat has. */
+    public static final int STAT_FIELDS = LibC.STATX_BASIC_STATS();
 
     // Where the timestamps' fields sit in each struct, from the generated layouts: reading them
     // at these offsets spares the slice (an object) a struct-typed accessor would make.
     private static final long ST_ATIM = stat.st_atim$offset(), ST_MTIM = stat.st_mtim$offset(),
             ST_CTIM = stat.st_ctim$offset(), TS_SEC = timespec.tv_sec$offset(), TS_NSEC = timespec.tv_nsec$offset();
     private static final long STX_ATIME = statx.stx_atime$offset(), STX_MTIME = statx.stx_mtime$offset(),
-            STX_CTIME = statx.stx_ctime$offset(), STXT_SEC = statx_timestamp.tv_sec$offset(),
+            STX_CTIME = statx.stx_ctime$offset(), STX_BTIME = statx.stx_btime$offset(),
+            STXT_SEC = statx_timestamp.tv_sec$offset(),
             STXT_NSEC = statx_timestamp.tv_nsec$offset();
 
     /** What a stat buffer's fields are copied into; {@code Stat::new} is one. */
@@ -48,7 +52,8 @@ public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, l
         T make(long dev, long ino, int mode, long nlink, int uid, int gid, long rdev,
                long size, long blksize, long blocks,
                long atimeSec, int atimeNsec, long mtimeSec, int mtimeNsec,
-               long ctimeSec, int ctimeNsec);
+               long ctimeSec, int ctimeNsec,
+               int mask, long btimeSec, int btimeNsec, long attributes, long attributesMask, long mountId);
     }
 
     /** Reads a filled {@code struct stat}. */
@@ -68,7 +73,8 @@ public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, l
                 stat.st_blksize(b), stat.st_blocks(b),
                 b.get(JAVA_LONG, ST_ATIM + TS_SEC), (int) b.get(JAVA_LONG, ST_ATIM + TS_NSEC),
                 b.get(JAVA_LONG, ST_MTIM + TS_SEC), (int) b.get(JAVA_LONG, ST_MTIM + TS_NSEC),
-                b.get(JAVA_LONG, ST_CTIM + TS_SEC), (int) b.get(JAVA_LONG, ST_CTIM + TS_NSEC));
+                b.get(JAVA_LONG, ST_CTIM + TS_SEC), (int) b.get(JAVA_LONG, ST_CTIM + TS_NSEC),
+                STAT_FIELDS, 0, 0, 0, 0, 0);
     }
 
     /** Reads a filled {@code struct statx} into what {@code sink} makes. */
@@ -80,7 +86,9 @@ public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, l
                 statx.stx_blksize(b) & 0xffffffffL, statx.stx_blocks(b),
                 b.get(JAVA_LONG, STX_ATIME + STXT_SEC), b.get(JAVA_INT, STX_ATIME + STXT_NSEC),
                 b.get(JAVA_LONG, STX_MTIME + STXT_SEC), b.get(JAVA_INT, STX_MTIME + STXT_NSEC),
-                b.get(JAVA_LONG, STX_CTIME + STXT_SEC), b.get(JAVA_INT, STX_CTIME + STXT_NSEC));
+                b.get(JAVA_LONG, STX_CTIME + STXT_SEC), b.get(JAVA_INT, STX_CTIME + STXT_NSEC),
+                statx.stx_mask(b), b.get(JAVA_LONG, STX_BTIME + STXT_SEC), b.get(JAVA_INT, STX_BTIME + STXT_NSEC),
+                statx.stx_attributes(b), statx.stx_attributes_mask(b), statx.stx_mnt_id(b));
     }
 
     /** glibc's {@code gnu_dev_makedev}. */
