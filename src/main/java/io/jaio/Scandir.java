@@ -1,6 +1,5 @@
 package io.jaio;
 
-import io.jaio.Request.DirList;
 import io.jaio.Request.NPath;
 import io.jaio.internal.engine.Engine;
 import io.jaio.internal.engine.Task;
@@ -10,20 +9,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * IO::AIO's aio_scandir as a group of child requests: stat the directory, read it, stat it
- * again. If nothing changed (and it was not modified this very second), nlink − 2 is the number
- * of subdirectories, so stat'ing stops once that many are found, and nlink == 2 means none at
- * all. Otherwise (the slow route) every entry is examined. Entries that look like directories
- * come first; each is probed by stat'ing {@code entry/.} (which fails for anything that is not
- * a directory or a link to one) with at most maxreq probes in flight, then lstat'ed to tell a
- * real directory from a symlink to one.
+ * IO::AIO 4.80's aio_scandir as a group of child requests: stat the directory, read it
+ * (readdirx, likely directories first: DT_DIR, then by libeio's name heuristics, each group in
+ * inode order), stat it again. If nothing changed (and it was not modified this very second),
+ * nlink − 2 is the number of subdirectories, so stat'ing stops once that many are found, and
+ * nlink == 2 means none at all. Otherwise (the slow route) every entry is examined: each is
+ * probed by stat'ing {@code entry/.} (which fails for anything that is not a directory or a
+ * link to one) with at most maxreq probes in flight, then lstat'ed to tell a real directory
+ * from a symlink to one. Where nlink is below 2 (btrfs and other file systems that do not
+ * count subdirectories) and the listing gives every entry's type, the types answer with no
+ * stat at all, as in 4.80.
+ *
+ * <p>One departure, for correctness: a probe that fails with anything but ENOTDIR (EACCES on a
+ * directory without search permission, ENOENT for a dangling link, ELOOP) is settled by an
+ * lstat of the entry, so an unreadable directory is still a directory; IO::AIO counts it as a
+ * non-directory.
  *
  * <p>Children run on workers and their continuations run there too, so a scan progresses
  * whether or not anyone polls; only the group's own result goes through pollCb. Children are
  * requests like any other: they count in nreqs, and probes beyond the first in flight start
  * only while the engine is under maxOutstanding (a continuation that queues its successor
- * before its own child stops counting may overshoot by one, so by at most one per worker). A cancelled child (close(true)) fails the
- * scan with CancellationException; {@link #cancel} cancels the scan and its queued children.
+ * before its own child stops counting may overshoot by one, so by at most one per worker). A
+ * cancelled child (close(true)) fails the scan with CancellationException; {@link #cancel}
+ * cancels the scan and its queued children.
  */
 final class Scandir {
     /** Test hook: runs between readdir and the second stat, to change the directory there. */
@@ -31,7 +39,6 @@ final class Scandir {
     /** Test hook: told which route each scan took (true = slow). */
     static volatile java.util.function.Consumer<Boolean> routeHook;
 
-    private static final int DT_DIR = 4, DT_UNKNOWN = 0;
 
     private final Engine engine;
     private Task group;        // set once, before the first child is queued
@@ -64,8 +71,11 @@ final class Scandir {
                 finish(null, e);
                 return;
             }
-            hash1 = hash((FileStat) r);
-            child(new Request.Readdir(dir, true), this::onReaddir);
+            FileStat st = (FileStat) r;
+            hash1 = hash(st);
+            boolean trustTypes = st.nlink() < 2;    // btrfs and friends: nlink says nothing, d_type does
+            child(new Request.Readdirx(dir, Aio.READDIR_DIRS_FIRST),
+                    (r2, e2) -> onReaddir(r2, e2, trustTypes));
         });
     }
 
@@ -120,12 +130,23 @@ final class Scandir {
         }
     }
 
-    private void onReaddir(Object r, Throwable e) {
+    @SuppressWarnings("unchecked")
+    private void onReaddir(Object r, Throwable e, boolean trustTypes) {
         if (e != null) {
             finish(null, e);
             return;
         }
-        DirList list = (DirList) r;
+        List<DirEntry> list = (List<DirEntry>) r;
+        if (trustTypes && list.stream().noneMatch(d -> d.type() == DirEntry.Type.UNKNOWN)) {
+            // IO::AIO 4.80: where nlink cannot count subdirectories but every d_type is known,
+            // the listing alone answers. Likely directories come first, so DT_DIR entries lead.
+            List<String> d = new ArrayList<>(), nd = new ArrayList<>();
+            for (DirEntry x : list) {
+                (x.type() == DirEntry.Type.DIR ? d : nd).add(x.name());
+            }
+            finish(new ScanResult(d, nd), null);
+            return;
+        }
         Runnable hook = afterReaddirHook;
         if (hook != null) {
             hook.run();
@@ -139,7 +160,7 @@ final class Scandir {
         });
     }
 
-    private void onSecondStat(DirList list, FileStat st) {
+    private void onSecondStat(List<DirEntry> list, FileStat st) {
         long now = System.currentTimeMillis() / 1000;
         boolean slow = !java.util.Arrays.equals(hash1, hash(st)) || st.mtimeSec() == now;
         var route = routeHook;
@@ -148,7 +169,10 @@ final class Scandir {
         }
         synchronized (this) {
             ndirs = slow ? -1 : st.nlink() - 2;
-            entries = likelyDirsFirst(list);
+            entries = new ArrayList<>(list.size());
+            for (DirEntry x : list) {
+                entries.add(x.name());    // readdirx's order: likely directories first, then inode order
+            }
             if (ndirs == 0) {
                 nondirs.addAll(entries);
                 next = entries.size();
@@ -161,21 +185,6 @@ final class Scandir {
     private static long[] hash(FileStat st) {
         return new long[] {st.dev(), st.ino(), st.nlink(), st.size(),
                 st.mtimeSec(), st.mtimeNsec()};
-    }
-
-    /** d_type DT_DIR first, then DT_UNKNOWN, then the rest (which cannot be directories). */
-    private static List<String> likelyDirsFirst(DirList l) {
-        List<String> out = new ArrayList<>(l.names().size());
-        for (int pass = 0; pass < 3; pass++) {
-            for (int i = 0; i < l.names().size(); i++) {
-                int t = l.types()[i] & 0xff;
-                int rank = t == DT_DIR ? 0 : t == DT_UNKNOWN ? 1 : 2;
-                if (rank == pass) {
-                    out.add(l.names().get(i));
-                }
-            }
-        }
-        return out;
     }
 
     /** Starts probes until maxreq are in flight or nothing is left; finishes when all are in. */

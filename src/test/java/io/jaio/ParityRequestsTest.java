@@ -309,4 +309,33 @@ class ParityRequestsTest {
         }
         return best;
     }
+
+    @Test
+    void scandirAgreesWithPerlsIoAio() throws Exception {
+        Assumptions.assumeTrue(new ProcessBuilder("perl", "-MIO::AIO", "-e", "1").start().waitFor() == 0,
+                "Perl's IO::AIO is not installed (apt-get install libio-aio-perl); skipped");
+        aio = Aio.create();
+        Path root = Files.createDirectory(dir.resolve("tree"));
+        for (int i = 0; i < 30; i++) Files.writeString(root.resolve("file" + i + ".txt"), "x");
+        for (int i = 0; i < 12; i++) Files.createDirectories(root.resolve("dir" + i).resolve("inner"));
+        Files.createDirectory(root.resolve(".hidden"));
+        Files.createSymbolicLink(root.resolve("link-to-dir"), Path.of("dir0"));
+        Files.createSymbolicLink(root.resolve("dangling"), Path.of("nowhere"));
+        // Old enough that both take the fast route (nlink), as a settled tree does.
+        Files.setLastModifiedTime(root, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 10_000));
+        String script = """
+                use IO::AIO;
+                aio_scandir $ARGV[0], 0, sub { print "D $_\n" for sort @{$_[0]}; print "N $_\n" for sort @{$_[1]} };
+                IO::AIO::flush;
+                """;
+        Process p = new ProcessBuilder("perl", "-e", script, root.toString()).start();
+        java.util.List<String> perl = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(p.waitFor()).isZero();
+        ScanResult r = aio.scandir(root, 0).join();
+        java.util.List<String> mine = new java.util.ArrayList<>();
+        r.dirs().stream().sorted().forEach(d -> mine.add("D " + d));
+        r.nondirs().stream().sorted().forEach(n -> mine.add("N " + n));
+        assertThat(mine).isEqualTo(perl);
+        assertThat(r.dirs()).hasSize(13);
+    }
 }
