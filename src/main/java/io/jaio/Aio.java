@@ -32,6 +32,13 @@ import java.util.function.Consumer;
  * delivering thread after the future completes; an exception it throws goes to the error
  * handler and harms nothing else.
  *
+ * <p>The shape keeps the class navigable as IO::AIO's request set grows: each request is two
+ * methods, with and without a callback. A descriptor is always an {@link AioFile}; one opened
+ * elsewhere is wrapped with {@link AioFile#borrow(int)} rather than every request having a
+ * raw-{@code int} twin. Priority is a property of a view ({@link #withPriority(int)}), not a
+ * parameter. Requests are grouped below as IO::AIO's documentation groups them; the README's
+ * request table is the index.
+ *
  * <p>Paths are made absolute when the request is made, so a later change of working directory
  * cannot redirect it. File names are bytes on Linux; jaio maps them to Strings as UTF-8 with
  * escaped bytes (see {@link #readdir}), so any name round-trips.
@@ -422,16 +429,6 @@ public final class Aio implements AutoCloseable {
         return submit(new Request.Close(Objects.requireNonNull(file, "file"), -1), cb);
     }
 
-    /** close(2) of a raw descriptor. */
-    public Req<Void> close(int fd) {
-        return close(fd, null);
-    }
-
-    /** {@link #close(int)} with a callback. */
-    public Req<Void> close(int fd, BiConsumer<? super Void, ? super Throwable> cb) {
-        return submit(new Request.Close(null, fd), cb);
-    }
-
     /**
      * pread(2): reads up to {@code length} bytes at file {@code offset} into
      * {@code buffer[bufferOffset, bufferOffset + length)}. The result is the number read, 0 at
@@ -448,17 +445,6 @@ public final class Aio implements AutoCloseable {
         return read(fd(file), offset, length, buffer, bufferOffset, cb);
     }
 
-    /** {@link #read(AioFile, long, long, MemorySegment, long)} on a raw descriptor. */
-    public Req<Long> read(int fd, long offset, long length, MemorySegment buffer, long bufferOffset) {
-        return read(fd(fd), offset, length, buffer, bufferOffset, null);
-    }
-
-    /** {@link #read(int, long, long, MemorySegment, long)} with a callback. */
-    public Req<Long> read(int fd, long offset, long length, MemorySegment buffer, long bufferOffset,
-                          BiConsumer<? super Long, ? super Throwable> cb) {
-        return read(fd(fd), offset, length, buffer, bufferOffset, cb);
-    }
-
     /**
      * pread(2) into the buffer's remaining bytes; its position advances by the number read
      * when the request completes. Do not touch the buffer until then.
@@ -472,16 +458,6 @@ public final class Aio implements AutoCloseable {
         return readBuffer(fd(file), offset, dst, cb);
     }
 
-    /** {@link #read(AioFile, long, ByteBuffer)} on a raw descriptor. */
-    public Req<Long> read(int fd, long offset, ByteBuffer dst) {
-        return readBuffer(fd(fd), offset, dst, null);
-    }
-
-    /** {@link #read(int, long, ByteBuffer)} with a callback. */
-    public Req<Long> read(int fd, long offset, ByteBuffer dst, BiConsumer<? super Long, ? super Throwable> cb) {
-        return readBuffer(fd(fd), offset, dst, cb);
-    }
-
     /** pwrite(2): writes {@code buffer[bufferOffset, bufferOffset + length)} at file {@code offset}. */
     public Req<Long> write(AioFile file, long offset, long length, MemorySegment buffer, long bufferOffset) {
         return write(fd(file), offset, length, buffer, bufferOffset, null);
@@ -493,17 +469,6 @@ public final class Aio implements AutoCloseable {
         return write(fd(file), offset, length, buffer, bufferOffset, cb);
     }
 
-    /** {@link #write(AioFile, long, long, MemorySegment, long)} on a raw descriptor. */
-    public Req<Long> write(int fd, long offset, long length, MemorySegment buffer, long bufferOffset) {
-        return write(fd(fd), offset, length, buffer, bufferOffset, null);
-    }
-
-    /** {@link #write(int, long, long, MemorySegment, long)} with a callback. */
-    public Req<Long> write(int fd, long offset, long length, MemorySegment buffer, long bufferOffset,
-                           BiConsumer<? super Long, ? super Throwable> cb) {
-        return write(fd(fd), offset, length, buffer, bufferOffset, cb);
-    }
-
     /** pwrite(2) of the buffer's remaining bytes; its position advances on completion. */
     public Req<Long> write(AioFile file, long offset, ByteBuffer src) {
         return writeBuffer(fd(file), offset, src, null);
@@ -512,16 +477,6 @@ public final class Aio implements AutoCloseable {
     /** {@link #write(AioFile, long, ByteBuffer)} with a callback. */
     public Req<Long> write(AioFile file, long offset, ByteBuffer src, BiConsumer<? super Long, ? super Throwable> cb) {
         return writeBuffer(fd(file), offset, src, cb);
-    }
-
-    /** {@link #write(AioFile, long, ByteBuffer)} on a raw descriptor. */
-    public Req<Long> write(int fd, long offset, ByteBuffer src) {
-        return writeBuffer(fd(fd), offset, src, null);
-    }
-
-    /** {@link #write(int, long, ByteBuffer)} with a callback. */
-    public Req<Long> write(int fd, long offset, ByteBuffer src, BiConsumer<? super Long, ? super Throwable> cb) {
-        return writeBuffer(fd(fd), offset, src, cb);
     }
 
     /**
@@ -566,16 +521,6 @@ public final class Aio implements AutoCloseable {
         return sendfile(fd(out), fd(in), inOffset, length, cb);
     }
 
-    /** {@link #sendfile(AioFile, AioFile, long, long)} on raw descriptors. */
-    public Req<Long> sendfile(int out, int in, long inOffset, long length) {
-        return sendfile(fd(out), fd(in), inOffset, length, null);
-    }
-
-    /** {@link #sendfile(int, int, long, long)} with a callback. */
-    public Req<Long> sendfile(int out, int in, long inOffset, long length, BiConsumer<? super Long, ? super Throwable> cb) {
-        return sendfile(fd(out), fd(in), inOffset, length, cb);
-    }
-
     /** readahead(2): starts reading the range into the page cache; emulated by reading where missing. */
     public Req<Void> readahead(AioFile file, long offset, long length) {
         return readahead(fd(file), offset, length, null);
@@ -584,16 +529,6 @@ public final class Aio implements AutoCloseable {
     /** {@link #readahead(AioFile, long, long)} with a callback. */
     public Req<Void> readahead(AioFile file, long offset, long length, BiConsumer<? super Void, ? super Throwable> cb) {
         return readahead(fd(file), offset, length, cb);
-    }
-
-    /** {@link #readahead(AioFile, long, long)} on a raw descriptor. */
-    public Req<Void> readahead(int fd, long offset, long length) {
-        return readahead(fd(fd), offset, length, null);
-    }
-
-    /** {@link #readahead(int, long, long)} with a callback. */
-    public Req<Void> readahead(int fd, long offset, long length, BiConsumer<? super Void, ? super Throwable> cb) {
-        return readahead(fd(fd), offset, length, cb);
     }
 
     /** stat(2) (statx where the kernel has it), following symlinks. */
@@ -614,16 +549,6 @@ public final class Aio implements AutoCloseable {
     /** {@link #stat(AioFile)} with a callback. */
     public Req<FileStat> stat(AioFile file, BiConsumer<? super FileStat, ? super Throwable> cb) {
         return submit(new Request.Fstat(fd(file)), cb);
-    }
-
-    /** fstat(2) of a raw descriptor. */
-    public Req<FileStat> stat(int fd) {
-        return stat(fd, null);
-    }
-
-    /** {@link #stat(int)} with a callback. */
-    public Req<FileStat> stat(int fd, BiConsumer<? super FileStat, ? super Throwable> cb) {
-        return submit(new Request.Fstat(fd(fd)), cb);
     }
 
     /** lstat(2): as stat, but a symlink is described itself. */
@@ -1078,16 +1003,6 @@ public final class Aio implements AutoCloseable {
         return fsync(fd(file), false, cb);
     }
 
-    /** fsync(2) of a raw descriptor. */
-    public Req<Void> fsync(int fd) {
-        return fsync(fd(fd), false, null);
-    }
-
-    /** {@link #fsync(int)} with a callback. */
-    public Req<Void> fsync(int fd, BiConsumer<? super Void, ? super Throwable> cb) {
-        return fsync(fd(fd), false, cb);
-    }
-
     /** fdatasync(2); fsync where fdatasync is not supported. */
     public Req<Void> fdatasync(AioFile file) {
         return fsync(fd(file), true, null);
@@ -1096,16 +1011,6 @@ public final class Aio implements AutoCloseable {
     /** {@link #fdatasync(AioFile)} with a callback. */
     public Req<Void> fdatasync(AioFile file, BiConsumer<? super Void, ? super Throwable> cb) {
         return fsync(fd(file), true, cb);
-    }
-
-    /** fdatasync(2) of a raw descriptor. */
-    public Req<Void> fdatasync(int fd) {
-        return fsync(fd(fd), true, null);
-    }
-
-    /** {@link #fdatasync(int)} with a callback. */
-    public Req<Void> fdatasync(int fd, BiConsumer<? super Void, ? super Throwable> cb) {
-        return fsync(fd(fd), true, cb);
     }
 
     // ================================================================ validation and submission
@@ -1232,10 +1137,6 @@ public final class Aio implements AutoCloseable {
     private static Fd fd(AioFile file) {
         Objects.requireNonNull(file, "file");
         return file.pin() ? file : Request.RawFd.CLOSED;
-    }
-
-    private static Fd fd(int fd) {
-        return new Request.RawFd(fd);
     }
 
     /** An absolute path as bytes; made now, so a later chdir cannot redirect the request. */

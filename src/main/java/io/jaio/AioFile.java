@@ -7,7 +7,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * An open file descriptor, as {@link Aio#open} returns it. Every request that takes a
- * descriptor takes an {@code AioFile} or a raw {@code int}.
+ * descriptor takes an {@code AioFile}; a descriptor opened elsewhere (a socket, a pipe, one
+ * from {@code FileChannel} or JNI) is wrapped with {@link #borrow(int)}.
  *
  * <p>Closing is safe against reuse of the descriptor number: requests hold the descriptor
  * from submission until their syscall returns, and close(2) runs only once the last of them
@@ -28,11 +29,34 @@ public final class AioFile extends Request.Fd implements AutoCloseable {
     }
 
     private final int fd;
+    /** False for {@link #borrow}: the caller owns the descriptor; no pins are counted. */
+    private final boolean owned;
     /** USER × pinned requests | GONE | CLOSED; changed only by compare-and-set or getAndAdd. */
     private volatile int state;
 
     AioFile(int fd) {
+        this(fd, true);
+    }
+
+    private AioFile(int fd, boolean owned) {
         this.fd = fd;
+        this.owned = owned;
+    }
+
+    /**
+     * A descriptor someone else owns, for jaio's requests: jaio never closes it on its own
+     * ({@link #close()} only stops this wrapper from being used), and the owner must keep it
+     * open while requests on it run, as with any raw descriptor. {@link Aio#close(AioFile)}
+     * on it is an explicit close(2) request and does close it. An invalid number (-1) makes
+     * each request fail with EBADF.
+     */
+    public static AioFile borrow(int fd) {
+        return new AioFile(fd, false);
+    }
+
+    /** True for a descriptor wrapped by {@link #borrow(int)}. */
+    public boolean isBorrowed() {
+        return !owned;
     }
 
     /** The descriptor, or -1 once closed. */
@@ -49,13 +73,30 @@ public final class AioFile extends Request.Fd implements AutoCloseable {
     @Override
     public void close() {
         int toClose = markClosed();
-        if (toClose >= 0) {
+        if (owned && toClose >= 0) {
             Sys.current().close(toClose);
         }
     }
 
-    /** Marks closed; returns the descriptor if the caller must close(2) it now, else -1. */
+    /** What {@link #markClosed} returns for a borrowed descriptor closed before (its number may be -1). */
+    static final int ALREADY_CLOSED = Integer.MIN_VALUE;
+
+    /**
+     * Marks closed; returns the descriptor if the caller must close(2) it now, else -1 (for a
+     * borrowed one: its number the first time, whatever it is, then {@link #ALREADY_CLOSED}).
+     */
     int markClosed() {
+        if (!owned) {
+            for (;;) {
+                int s = state;
+                if ((s & CLOSED) != 0) {
+                    return ALREADY_CLOSED;
+                }
+                if (STATE.compareAndSet(this, s, s | CLOSED | GONE)) {
+                    return fd;    // an explicit close request closes it; close() does not
+                }
+            }
+        }
         for (;;) {
             int s = state;
             if ((s & CLOSED) != 0) {
@@ -70,6 +111,9 @@ public final class AioFile extends Request.Fd implements AutoCloseable {
 
     /** Pins the descriptor for a request; false (the request then gets EBADF) if closed. */
     boolean pin() {
+        if (!owned) {
+            return (state & CLOSED) == 0;    // its owner keeps it open
+        }
         for (;;) {
             int s = state;
             if ((s & CLOSED) != 0) {
@@ -89,6 +133,9 @@ public final class AioFile extends Request.Fd implements AutoCloseable {
     /** Unpins; closes the descriptor if this was the last user of a closed file. */
     @Override
     void unpin() {
+        if (!owned) {
+            return;
+        }
         int s = (int) STATE.getAndAdd(this, -USER) - USER;
         if (s == CLOSED && STATE.compareAndSet(this, CLOSED, CLOSED | GONE)) {
             Sys.current().close(fd);
@@ -97,6 +144,6 @@ public final class AioFile extends Request.Fd implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "AioFile[fd=" + (isClosed() ? "closed" : fd) + "]";
+        return "AioFile[fd=" + (isClosed() ? "closed" : fd) + (owned ? "" : ", borrowed") + "]";
     }
 }

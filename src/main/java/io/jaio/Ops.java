@@ -103,7 +103,8 @@ final class Ops implements Runner {
             }
             case Close c -> {
                 int fd = c.file() != null ? c.file().markClosed() : c.fd();
-                if (c.file() == null || fd >= 0) {
+                boolean borrowedFirst = c.file() != null && c.file().isBorrowed() && fd != AioFile.ALREADY_CLOSED;
+                if (c.file() == null || fd >= 0 || borrowedFirst) {
                     // Never retried on EINTR: on Linux the descriptor is gone either way.
                     check(sys.close(fd), "close", null, null);
                 }

@@ -109,7 +109,7 @@ class BadInputTest {
 
     @Test
     void badDescriptorsAreEbadfFromTheKernel() {
-        Throwable t = Modes.failure(aio, aio.fsync(-1));
+        Throwable t = Modes.failure(aio, aio.fsync(AioFile.borrow(-1)));
         assertThat(t).isInstanceOf(ErrnoException.class);
         assertThat(((ErrnoException) t).errno()).isEqualTo(9);
         assertThat(((ErrnoException) t).syscall()).isEqualTo("fsync");

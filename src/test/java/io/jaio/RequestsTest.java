@@ -74,7 +74,7 @@ class RequestsTest {
         assertThat(e.getFile()).isEqualTo(dir.resolve("missing").toString());
         assertThat(e.getMessage()).contains("ENOENT").contains("No such file or directory");
         errno(failure(aio, aio.open(f, Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_WRONLY, 0644)), "EEXIST");
-        errno(failure(aio, aio.close(-1)), "EBADF");
+        errno(failure(aio, aio.close(AioFile.borrow(-1))), "EBADF");
 
         AioFile viaOptions = get(aio, aio.open(dir.resolve("g"), Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 0600));
         assertThat(Files.getAttribute(dir.resolve("g"), "unix:mode")).isEqualTo(0100600);
@@ -117,7 +117,7 @@ class RequestsTest {
             MemorySegment dst = arena.allocate(100);
             assertThat(get(aio, aio.read(w, 7, 15, dst, 3))).isEqualTo(15);
             assertThat(dst.asSlice(3, 15).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(Arrays.copyOfRange(data, 7, 22));
-            assertThat(get(aio, aio.read(w.fd(), data.length, 10, dst, 0))).as("0 at end of file").isZero();
+            assertThat(get(aio, aio.read(AioFile.borrow(w.fd()), data.length, 10, dst, 0))).as("0 at end of file").isZero();
         }
         // heap segments go through worker memory, in chunks larger than one bounce buffer
         byte[] heap = new byte[data.length];
@@ -131,10 +131,10 @@ class RequestsTest {
         assertThat(direct.position()).isEqualTo(64);
         assertThat(direct.get(6)).isEqualTo((byte) 'P');
         ByteBuffer onHeap = ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII));
-        assertThat(get(aio, aio.write(w.fd(), 0, onHeap))).isEqualTo(5);
+        assertThat(get(aio, aio.write(AioFile.borrow(w.fd()), 0, onHeap))).isEqualTo(5);
         assertThat(onHeap.hasRemaining()).isFalse();
         assertThat(new String(Files.readAllBytes(f), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("hello");
-        errno(failure(aio, aio.read(-1, 0, 1, MemorySegment.ofArray(new byte[1]), 0)), "EBADF");
+        errno(failure(aio, aio.read(AioFile.borrow(-1), 0, 1, MemorySegment.ofArray(new byte[1]), 0)), "EBADF");
         AioFile ro = open(f, Fcntl.O_RDONLY);
         errno(failure(aio, aio.write(ro, 0, 1, MemorySegment.ofArray(new byte[1]), 0)), "EBADF");
         ro.close();
@@ -206,11 +206,11 @@ class RequestsTest {
         // sendfile(2) refuses an O_APPEND destination with EINVAL; jaio copies anyway
         Files.writeString(dir.resolve("app"), "head:");
         AioFile app = open(dir.resolve("app"), Fcntl.O_WRONLY | Fcntl.O_APPEND);
-        assertThat(get(aio, aio.sendfile(app.fd(), in.fd(), 0, 1000))).isEqualTo(1000);
+        assertThat(get(aio, aio.sendfile(AioFile.borrow(app.fd()), AioFile.borrow(in.fd()), 0, 1000))).isEqualTo(1000);
         byte[] got = Files.readAllBytes(dir.resolve("app"));
         assertThat(new String(got, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("head:");
         assertThat(Arrays.copyOfRange(got, 5, got.length)).isEqualTo(Arrays.copyOf(data, 1000));
-        errno(failure(aio, aio.sendfile(out.fd(), -1, 0, 10)), "EBADF");
+        errno(failure(aio, aio.sendfile(AioFile.borrow(out.fd()), AioFile.borrow(-1), 0, 10)), "EBADF");
         in.close();
         out.close();
         app.close();
@@ -224,13 +224,13 @@ class RequestsTest {
         AioFile f = open(dir.resolve("f"), Fcntl.O_RDWR);
         assertThat(get(aio, aio.readahead(f, 0, 1 << 20))).isNull();
         assertThat(get(aio, aio.fsync(f))).isNull();
-        assertThat(get(aio, aio.fdatasync(f.fd()))).isNull();
-        errno(failure(aio, aio.readahead(-1, 0, 10)), "EBADF");
-        errno(failure(aio, aio.fsync(-1)), "EBADF");
-        errno(failure(aio, aio.fdatasync(-1)), "EBADF");
+        assertThat(get(aio, aio.fdatasync(AioFile.borrow(f.fd())))).isNull();
+        errno(failure(aio, aio.readahead(AioFile.borrow(-1), 0, 10)), "EBADF");
+        errno(failure(aio, aio.fsync(AioFile.borrow(-1))), "EBADF");
+        errno(failure(aio, aio.fdatasync(AioFile.borrow(-1))), "EBADF");
         assertThat(Sys.current().pipe2(Sys.O_CLOEXEC)).isZero();
         int r = Sys.current().pipeReadFd(), w = Sys.current().pipeWriteFd();
-        errno(failure(aio, aio.readahead(r, 0, 10)), "EINVAL");
+        errno(failure(aio, aio.readahead(AioFile.borrow(r), 0, 10)), "EINVAL");
         Sys.current().close(r);
         Sys.current().close(w);
         f.close();
@@ -268,13 +268,13 @@ class RequestsTest {
 
         AioFile f = open(file, Fcntl.O_RDONLY);
         assertThat(get(aio, aio.stat(f))).isEqualTo(st);
-        assertThat(get(aio, aio.stat(f.fd())).ino()).isEqualTo(st.ino());
+        assertThat(get(aio, aio.stat(AioFile.borrow(f.fd()))).ino()).isEqualTo(st.ino());
         f.close();
 
         ErrnoException e = errno(failure(aio, aio.stat(dir.resolve("none"))), "ENOENT");
         assertThat(e.getFile()).isEqualTo(dir.resolve("none").toString());
         errno(failure(aio, aio.lstat(file.resolve("x"))), "ENOTDIR");
-        errno(failure(aio, aio.stat(-1)), "EBADF");
+        errno(failure(aio, aio.stat(AioFile.borrow(-1))), "EBADF");
     }
 
     @ParameterizedTest
