@@ -37,8 +37,13 @@ import java.util.function.LongSupplier;
  * numbers use the JMH suite.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Compare jaio with the JDK's file APIs on generated data (cached read, O_DIRECT read, stat, scan).")
+        description = {"Compare jaio with the JDK's file APIs on generated data (cached read, O_DIRECT read, stat, scan).",
+            "The data is made in a temporary directory under --dir and removed afterwards, also on Ctrl-C or SIGTERM.",
+            "Exit status: 0 when the comparison ran; 1 if it failed; 2 for bad arguments or too little free space."})
 final class Bench implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--size", defaultValue = "256", description = "Data file size in MiB (default: ${DEFAULT-VALUE}).")
     int sizeMiB;
 
@@ -67,8 +72,13 @@ final class Bench implements Callable<Integer> {
     public Integer call() throws Exception {
         out = Main.io().out();
         err = Main.io().err();
-        if (sizeMiB < 1 || files < 1 || reads < 1 || depth < 1 || threads < 1) {
-            throw new IllegalArgumentException("--size, --files, --reads, --depth and --threads must be at least 1");
+        Main.inRange(spec, "--size", sizeMiB, 1, 1 << 20);
+        Main.inRange(spec, "--files", files, 1, 10_000_000);
+        Main.inRange(spec, "--reads", reads, 1, Integer.MAX_VALUE);
+        Main.inRange(spec, "--depth", depth, 1, Aio.MAX_PARALLEL);
+        Main.inRange(spec, "--threads", threads, 1, Aio.MAX_PARALLEL);
+        if (base != null) {
+            Main.path(spec, "--dir", base.toString());
         }
         progress = new Progress(err, "bench");
         Path where = base == null ? Path.of(System.getProperty("java.io.tmpdir")) : base;
@@ -87,10 +97,26 @@ final class Bench implements Callable<Integer> {
         // Interrupted (Ctrl-C, SIGTERM): remove the data anyway. A hook, since the JVM runs
         // hooks on those signals; removed again once the data is gone the normal way.
         Thread cleanup = new Thread(() -> {
-            try {
-                BenchData.delete(dir);
-            } catch (IOException | UncheckedIOException e) {
-                err.println("jaio: bench: could not remove " + dir + ": " + e.getMessage());
+            // Stop the data makers, then remove; a file made between the two is caught by a retry.
+            BenchData.abort = true;
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    if (!Files.exists(dir)) {
+                        return;
+                    }
+                    BenchData.delete(dir);
+                    return;
+                } catch (IOException | UncheckedIOException e) {
+                    if (attempt == 50) {
+                        err.println("jaio: bench: could not remove " + dir + ": " + e.getMessage());
+                        return;
+                    }
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
             }
         }, "jaio-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -118,9 +144,11 @@ final class Bench implements Callable<Integer> {
                     rate(tree.size(), () -> BenchData.scanJaio(aio, dir.resolve("tree"))),
                     rate(tree.size(), () -> scanJdk(dir.resolve("tree"))));
         } finally {
-            status("removing " + dir);
-            BenchData.delete(dir);
-            Runtime.getRuntime().removeShutdownHook(cleanup);
+            if (!BenchData.abort) {    // else the shutdown hook is removing it
+                status("removing " + dir);
+                BenchData.delete(dir);
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            }
             progress.done();
         }
         return 0;

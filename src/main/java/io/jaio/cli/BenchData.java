@@ -21,6 +21,18 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BenchData {
     private BenchData() {}
 
+    /**
+     * Set by jaio bench's shutdown hook (Ctrl-C, SIGTERM): the data makers stop at their next
+     * step, so the hook's removal does not race files still being made.
+     */
+    static volatile boolean abort;
+
+    private static void checkAbort() throws IOException {
+        if (abort) {
+            throw new java.io.InterruptedIOException("interrupted: the data is being removed");
+        }
+    }
+
     /** A file of {@code mib} MiB of non-zero bytes, read back once so it sits in the page cache. */
     public static Path file(Path dir, int mib) throws IOException {
         Path f = dir.resolve("data-" + mib + "m");
@@ -28,6 +40,7 @@ public final class BenchData {
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             for (int i = 0; i < b.capacity(); i++) b.put(i, (byte) (i * 31 + 7));
             for (int i = 0; i < mib; i++) {
+                checkAbort();
                 b.clear();
                 while (b.hasRemaining()) ch.write(b);
             }
@@ -50,8 +63,10 @@ public final class BenchData {
         Files.createDirectories(root);
         FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
         for (int d = 0; d < dirs && all.size() < total; d++) {
+            checkAbort();
             Path dir = Files.createDirectory(root.resolve("d" + d));
             for (int f = 0; f < perDir && all.size() < total; f++) {
+                checkAbort();
                 all.add(Files.createFile(dir.resolve("f" + f)));
             }
             Files.setLastModifiedTime(dir, old);

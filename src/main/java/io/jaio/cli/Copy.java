@@ -74,15 +74,43 @@ final class Copy implements Callable<Integer> {
         Main.inRange(spec, "--in-flight", inFlight, 1, 1_000_000);
         err = Main.io().err();
         Progress progress = new Progress(err, "cp");
+        // Interrupted (Ctrl-C, SIGTERM): files being copied are left partial; say so, and how to finish.
+        PrintStream errOut = err;
+        boolean[] finished = {false};
+        Thread interrupted = new Thread(() -> {
+            if (!finished[0]) {
+                errOut.println("jaio: cp: interrupted: " + dst + " is incomplete (rerun with --force to finish it)");
+            }
+        }, "jaio-cp-interrupted");
+        Runtime.getRuntime().addShutdownHook(interrupted);
+        try {
+            return copy(progress);
+        } finally {
+            finished[0] = true;
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran) and has seen finished
+            }
+        }
+    }
+
+    private int copy(Progress progress) throws Exception {
         try (Aio a = Aio.builder().delivery(Delivery.MANUAL).minParallel(parallel).maxParallel(parallel)
                 .maxOutstanding(inFlight).build()) {
             aio = a;
-            FileStat srcStat = now(aio.lstat(Path.of(src)), src);
+            // As GNU cp: SRC with a trailing slash is followed if it is a symlink to a directory.
+            boolean followSrc = src.length() > 1 && src.endsWith("/");
+            FileStat srcStat = now(followSrc ? aio.stat(Path.of(src)) : aio.lstat(Path.of(src)), src);
             if (srcStat == null) {
                 return 1;
             }
             String target = dst;
             FileStat dstStat = now(aio.stat(Path.of(dst)), null);
+            if (dst.endsWith("/") && (dstStat == null || !dstStat.isDirectory()) && !srcStat.isDirectory()) {
+                err.println("jaio: cp: cannot create '" + dst + "': Not a directory");
+                return 1;
+            }
             if (dstStat != null && dstStat.isDirectory()) {
                 Path name = Path.of(src).getFileName();
                 if (name != null && !name.toString().equals(".") && !name.toString().equals("..")) {

@@ -83,7 +83,9 @@ final class TreeScan implements Callable<Integer> {
         try (Aio aio = Aio.builder().delivery(Delivery.MANUAL).threads(virtual ? ThreadKind.VIRTUAL : ThreadKind.PLATFORM)
                 .minParallel(parallel).maxParallel(parallel).build()) {
             for (String root : roots) {
-                aio.lstat(Path.of(root), (st, e) -> {
+                // As find: a root given with a trailing slash is followed if it is a symlink.
+                boolean follow = root.length() > 1 && root.endsWith("/");
+                (follow ? aio.stat(Path.of(root)) : aio.lstat(Path.of(root))).whenComplete((st, e) -> {
                     if (e != null) {
                         fail(root, e);
                     } else if (st.isDirectory()) {

@@ -21,7 +21,11 @@ public final class Synopsis {
     /** Runs the examples on /etc/passwd and a scratch file, printing to stdout. */
     public static void main(String[] args) throws Exception {
         Path scratch = java.nio.file.Files.createTempFile("jaio-synopsis", ".tmp");
-        run(Path.of(args.length > 0 ? args[0] : "/etc/passwd"), scratch, System.out);
+        try {
+            run(Path.of(args.length > 0 ? args[0] : "/etc/passwd"), scratch, System.out);
+        } finally {
+            java.nio.file.Files.deleteIfExists(scratch);    // the example unlinks it; not if it failed first
+        }
     }
 
     /** The examples: open, read 15 bytes at offset 7, unlink, stat; then poll until done. */

@@ -174,6 +174,32 @@ class CliRealTreeTest {
         assertThat(Files.readString(out.resolve("copy/f"))).isEqualTo("x");
     }
 
+    @Test
+    void aTrailingSlashFollowsASymlinkAsGnuToolsDo(@TempDir Path out) throws Exception {
+        Path real = Files.createDirectories(out.resolve("real/sub"));
+        Files.writeString(real.resolve("../f"), "f");
+        Path link = Files.createSymbolicLink(out.resolve("link"), out.resolve("real"));
+        CliTest.Result r = run("treescan", "-0", link + "/");
+        assertThat(r.code()).isZero();
+        assertThat(records(r.out())).isEqualTo(records(sh("find", link + "/", "-print0")));
+        assertThat(run("treescan", "-0", link.toString()).outText()).as("without the slash: the link itself")
+                .isEqualTo(link + "\0");
+        assertThat(run("cp", link + "/", out.resolve("copy").toString()).code()).isZero();
+        assertThat(Files.isDirectory(out.resolve("copy/sub"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
+        CliTest.Result notDir = run("cp", out.resolve("real/f").toString(), out.resolve("none") + "/");
+        assertThat(notDir.code()).isEqualTo(1);
+        assertThat(notDir.err()).contains("Not a directory");
+        assertThat(Files.exists(out.resolve("none"))).isFalse();
+    }
+
+    @Test
+    void benchRefusesBadNumbersAndPathsWithExitTwo() {
+        assertThat(run("bench", "--size", "0").code()).isEqualTo(2);
+        assertThat(run("bench", "--threads", "-1").code()).isEqualTo(2);
+        assertThat(run("bench", "--dir", "").code()).isEqualTo(2);
+        assertThat(run("bench", "--dir", "/nonexistent").code()).isEqualTo(2);
+    }
+
     /** The CLI as a child process of an unprivileged user, on a class path that user can read. */
     @Test
     void unreadableDirectoriesAreReportedAsFindReportsThem(@TempDir Path out) throws Exception {

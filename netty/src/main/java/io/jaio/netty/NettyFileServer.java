@@ -43,9 +43,10 @@ public final class NettyFileServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        server.close().sync();
-        group.shutdownGracefully(0, 5, java.util.concurrent.TimeUnit.SECONDS).sync();
+    public void close() {
+        // Uninterruptibly: a close that gave up halfway would leave the loop and its engines running.
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 5, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

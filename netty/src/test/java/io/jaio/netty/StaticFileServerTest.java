@@ -170,7 +170,7 @@ class StaticFileServerTest {
     @Test
     void aSlowRequestDoesNotHoldTheLoopAndItsCallbackRunsOnTheLoop() throws Exception {
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        IoEventLoop loop = (IoEventLoop) group.next();
+        IoEventLoop loop = group.next();
         try (Aio aio = Aio.builder().delivery(Delivery.MANUAL).build(); JaioEventLoop j = JaioEventLoop.register(loop, aio)) {
             CountDownLatch done = new CountDownLatch(1);
             AtomicLong ranOn = new AtomicLong(), callbackOn = new AtomicLong(), loopThread = new AtomicLong();
