@@ -93,10 +93,13 @@ public final class Aio implements AutoCloseable {
 
     private final Engine engine;
     private final int priority;
+    /** The working directory relative paths resolve against in this view ({@link #at}), or null. */
+    private final AioWd wd;
 
-    private Aio(Engine engine, int priority) {
+    private Aio(Engine engine, int priority, AioWd wd) {
         this.engine = engine;
         this.priority = priority;
+        this.wd = wd;
     }
 
     /** An engine with the defaults: platform workers, automatic delivery. */
@@ -182,7 +185,7 @@ public final class Aio implements AutoCloseable {
             Engine engine = new Engine(Ops.INSTANCE, mode, ex, threads == ThreadKind.VIRTUAL, wanted, safe);
             engine.maxOutstanding(maxOutstanding);
             Jfr.opened(engine);
-            return new Aio(engine, 0);
+            return new Aio(engine, 0, null);
         }
     }
 
@@ -195,7 +198,37 @@ public final class Aio implements AutoCloseable {
         if (pri < -4 || pri > 4) {
             throw new IllegalArgumentException("priority must be in -4..4 (IO::AIO's range), was " + pri);
         }
-        return new Aio(engine, pri);
+        return new Aio(engine, pri, wd);
+    }
+
+    /**
+     * A view of this engine whose relative paths are relative to {@code wd} (IO::AIO's
+     * {@code [$wd, $path]}): every path-taking request then runs through the *at syscalls with
+     * wd's descriptor; absolute paths stay absolute. One shape for every request, instead of a
+     * working-directory overload of each. The view shares the engine and its priority.
+     */
+    public Aio at(AioWd wd) {
+        Objects.requireNonNull(wd, "wd");
+        return new Aio(engine, priority, wd);
+    }
+
+    /** This view's working directory, or null (relative paths are then made absolute at submission). */
+    public AioWd wd() {
+        return wd;
+    }
+
+    /**
+     * IO::AIO's aio_wd: opens {@code dir} as a working directory (O_PATH|O_DIRECTORY) for
+     * {@link #at(AioWd)}. Close it when done; in an {@code at} view, a relative {@code dir}
+     * is relative to that view's working directory.
+     */
+    public Req<AioWd> wd(Path dir) {
+        return wd(dir, null);
+    }
+
+    /** {@link #wd(Path)} with a callback. */
+    public Req<AioWd> wd(Path dir, BiConsumer<? super AioWd, ? super Throwable> cb) {
+        return submit(new Request.Wd(path(dir, "dir"), dir), cb);
     }
 
     /** The priority of this view's requests. */
@@ -985,7 +1018,7 @@ public final class Aio implements AutoCloseable {
         NPath p = path(dir, "dir");
         int m = maxreq <= 0 ? DEFAULT_SCANDIR_MAXREQ : maxreq;
         Req<ScanResult> req = new Req<>(engine, cb);
-        Scandir scan = new Scandir(engine, p, m);
+        Scandir scan = new Scandir(engine, p, m, wd == null ? null : wd.file());
         Task group = engine.startGroup(new Request.ScandirGroup(p, m, scan), priority, req);
         req.task(group);
         Jfr.submitting(group);
@@ -1134,26 +1167,37 @@ public final class Aio implements AutoCloseable {
         }
     }
 
-    private static Fd fd(AioFile file) {
+    static Fd fd(AioFile file) {
         Objects.requireNonNull(file, "file");
         return file.pin() ? file : Request.RawFd.CLOSED;
     }
 
     /** An absolute path as bytes; made now, so a later chdir cannot redirect the request. */
-    private static NPath path(Path p, String what) {
+    /**
+     * A path as bytes: absolute (made now, so a later chdir cannot redirect it), or in an
+     * {@link #at} view and relative, relative to the view's working directory.
+     */
+    private NPath path(Path p, String what) {
         Objects.requireNonNull(p, what);
         if (p.getFileSystem() != java.nio.file.FileSystems.getDefault()) {
             throw new IllegalArgumentException(what + " must be on the default file system, was " + p.getFileSystem());
         }
-        String s = p.toAbsolutePath().toString();
+        boolean relative = wd != null && !p.isAbsolute();
+        if (relative && p.toString().isEmpty()) {
+            throw new IllegalArgumentException(what + " is empty: name a file under the working directory, or \".\"");
+        }
+        String s = relative ? p.toString() : p.toAbsolutePath().toString();
         byte[] b = Names.encode(s);
         if (Names.indexOfNul(b) >= 0) {
             throw new IllegalArgumentException(what + " contains a NUL byte: " + s.replace("\0", "\\0"));
         }
-        return new NPath(s, b);
+        return relative ? new NPath(wd.path().resolve(p).toString(), b, true) : new NPath(s, b);
     }
 
     private <T> Req<T> submit(Request r, BiConsumer<? super T, ? super Throwable> cb) {
+        if (wd != null) {
+            r = new Request.AtWd(r, fd(wd.file()));    // pinned until the request's release
+        }
         Req<T> req = new Req<>(engine, cb);
         Task t = engine.newTask(r, priority, req);
         req.task(t);

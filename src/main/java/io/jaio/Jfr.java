@@ -167,6 +167,9 @@ final class Jfr {
     }
 
     private static String kind(Object r) {
+        if (r instanceof Request.AtWd at) {
+            return kind(at.request());
+        }
         return r instanceof Request.ScandirGroup ? "Scandir" : r.getClass().getSimpleName();
     }
 

@@ -42,7 +42,7 @@ final class Ops implements Runner {
             init(c);
         }
         for (Class<?> c : new Class<?>[] {Request.NPath.class, Request.RawFd.class, Request.DirList.class,
-                ErrnoException.class, FileStat.class, ScanResult.class, DirEntry.class, DirEntry.Type.class, AioFile.class, Scratch.class,
+                ErrnoException.class, AioWd.class, FileStat.class, ScanResult.class, DirEntry.class, DirEntry.Type.class, AioFile.class, Scratch.class,
                 Scandir.class, Jfr.class, FileSystemStat.class, io.jaio.internal.sys.Statvfs.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
             init(c);
         }
@@ -88,6 +88,23 @@ final class Ops implements Runner {
     static Object exec(Request request, Scratch s) throws Exception {
         Sys sys = s.sys;
         return switch (request) {
+            case AtWd at -> {
+                int saved = s.atDir;
+                s.atDir = at.wd().num();
+                try {
+                    yield exec(at.request(), s);
+                } finally {
+                    s.atDir = saved;
+                }
+            }
+            case Wd wd -> {
+                MemorySegment p = cPath(wd.path(), s.path1, "open");
+                long fd;
+                do {
+                    fd = sys.openat(dirfd(wd.path(), s), p, Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_CLOEXEC, 0);
+                } while (fd == -Errno.EINTR);
+                yield new AioWd(new AioFile((int) check(fd, "open", wd.path(), null)), wd.given());
+            }
             case Nop n -> null;
             case Busy b -> {
                 TimeUnit.NANOSECONDS.sleep(b.nanos());
@@ -97,7 +114,7 @@ final class Ops implements Runner {
                 MemorySegment p = cPath(o.path(), s.path1, "open");
                 long fd;
                 do {
-                    fd = sys.open(p, o.flags() | Sys.O_CLOEXEC, o.mode());
+                    fd = sys.openat(dirfd(o.path(), s), p, o.flags() | Sys.O_CLOEXEC, o.mode());
                 } while (fd == -Errno.EINTR);
                 yield new AioFile((int) check(fd, "open", o.path(), null));
             }
@@ -129,27 +146,28 @@ final class Ops implements Runner {
             case Rename rn -> {
                 MemorySegment from = cPath(rn.from(), s.path1, "rename"), to = cPath(rn.to(), s.path2, "rename");
                 String name = rn.flags() == 0 ? "rename" : "renameat2";
-                int r = rn.flags() == 0 ? sys.renameat(Sys.AT_FDCWD, from, Sys.AT_FDCWD, to)
-                        : sys.renameat2(Sys.AT_FDCWD, from, Sys.AT_FDCWD, to, rn.flags());
+                int r = rn.flags() == 0 ? sys.renameat(dirfd(rn.from(), s), from, dirfd(rn.to(), s), to)
+                        : sys.renameat2(dirfd(rn.from(), s), from, dirfd(rn.to(), s), to, rn.flags());
                 check(r, name, rn.from(), rn.to());
                 yield null;
             }
             case Link ln -> {
-                check(sys.linkat(Sys.AT_FDCWD, cPath(ln.existing(), s.path1, "link"), Sys.AT_FDCWD,
+                check(sys.linkat(dirfd(ln.existing(), s), cPath(ln.existing(), s.path1, "link"), dirfd(ln.link(), s),
                         cPath(ln.link(), s.path2, "link"), 0), "link", ln.existing(), ln.link());
                 yield null;
             }
             case Mknod mn -> {
-                check(sys.mknodat(Sys.AT_FDCWD, cPath(mn.path(), s.path1, "mknod"), mn.mode(), mn.dev()),
+                check(sys.mknodat(dirfd(mn.path(), s), cPath(mn.path(), s.path1, "mknod"), mn.mode(), mn.dev()),
                         "mknod", mn.path(), null);
                 yield null;
             }
             case Realpath rp -> {
-                long n = check(sys.realpath(cPath(rp.path(), s.path1, "realpath"), s.path2), "realpath", rp.path(), null);
+                long n = check(sys.realpath(cPath(viaProc(rp.path(), s), s.path1, "realpath"), s.path2),
+                        "realpath", rp.path(), null);
                 yield java.nio.file.Path.of(Names.decode(s.path2, 0, (int) n));
             }
             case Truncate tr -> {
-                long r = tr.path() != null ? sys.truncate(cPath(tr.path(), s.path1, "truncate"), tr.length())
+                long r = tr.path() != null ? sys.truncate(cPath(viaProc(tr.path(), s), s.path1, "truncate"), tr.length())
                         : sys.ftruncate(tr.fd().num(), tr.length());
                 check(r, tr.path() != null ? "truncate" : "ftruncate", tr.path(), null);
                 yield null;
@@ -161,7 +179,7 @@ final class Ops implements Runner {
             case Seek sk -> boxed(check(sys.lseek(sk.fd().num(), sk.offset(), sk.whence()), "lseek", null, null));
             case Chown co -> {
                 long r = co.path() != null
-                        ? sys.fchownat(Sys.AT_FDCWD, cPath(co.path(), s.path1, "chown"), co.uid(), co.gid(),
+                        ? sys.fchownat(dirfd(co.path(), s), cPath(co.path(), s.path1, "chown"), co.uid(), co.gid(),
                                 co.follow() ? 0 : Sys.AT_SYMLINK_NOFOLLOW)
                         : sys.fchownat(co.fd().num(), emptyPath(s), co.uid(), co.gid(), Sys.AT_EMPTY_PATH);
                 check(r, co.path() != null ? (co.follow() ? "chown" : "lchown") : "fchown", co.path(), null);
@@ -176,7 +194,7 @@ final class Ops implements Runner {
                 yield null;
             }
             case Request.Statvfs sv -> {
-                long r = sv.path() != null ? sys.statvfs(cPath(sv.path(), s.path1, "statvfs"), s.stat)
+                long r = sv.path() != null ? sys.statvfs(cPath(viaProc(sv.path(), s), s.path1, "statvfs"), s.stat)
                         : sys.fstatvfs(sv.fd().num(), s.stat);
                 check(r, sv.path() != null ? "statvfs" : "fstatvfs", sv.path(), null);
                 yield FileSystemStat.of(io.jaio.internal.sys.Statvfs.fields(s.stat));
@@ -205,26 +223,26 @@ final class Ops implements Runner {
             case Request.Stat st -> stat(st.path(), st.follow(), s);
             case Fstat fs -> fstat(fs.fd().num(), s);
             case Unlink u -> {
-                check(sys.unlink(cPath(u.path(), s.path1, "unlink")), "unlink", u.path(), null);
+                check(sys.unlinkat(dirfd(u.path(), s), cPath(u.path(), s.path1, "unlink"), 0), "unlink", u.path(), null);
                 yield null;
             }
             case Mkdir mk -> {
-                check(sys.mkdirat(Sys.AT_FDCWD, cPath(mk.path(), s.path1, "mkdir"), mk.mode()), "mkdir", mk.path(), null);
+                check(sys.mkdirat(dirfd(mk.path(), s), cPath(mk.path(), s.path1, "mkdir"), mk.mode()), "mkdir", mk.path(), null);
                 yield null;
             }
             case Chmod ch -> {
-                check(sys.fchmodat(Sys.AT_FDCWD, cPath(ch.path(), s.path1, "chmod"), ch.mode(), 0), "chmod", ch.path(), null);
+                check(sys.fchmodat(dirfd(ch.path(), s), cPath(ch.path(), s.path1, "chmod"), ch.mode(), 0), "chmod", ch.path(), null);
                 yield null;
             }
             case Utime ut -> {
-                check(sys.utimensat(Sys.AT_FDCWD, cPath(ut.path(), s.path1, "utimensat"), times(ut.atime(), ut.mtime(), s),
+                check(sys.utimensat(dirfd(ut.path(), s), cPath(ut.path(), s.path1, "utimensat"), times(ut.atime(), ut.mtime(), s),
                         ut.follow() ? 0 : Sys.AT_SYMLINK_NOFOLLOW), "utimensat", ut.path(), null);
                 yield null;
             }
             case Readlink rl -> {
                 // PATH_MAX bytes hold any target the kernel stores; a result that fills the
                 // buffer may be cut, which readlink(2) cannot tell apart, so it is refused.
-                long n = check(sys.readlinkat(Sys.AT_FDCWD, cPath(rl.path(), s.path1, "readlink"), s.path2,
+                long n = check(sys.readlinkat(dirfd(rl.path(), s), cPath(rl.path(), s.path1, "readlink"), s.path2,
                         Scratch.PATH_MAX), "readlink", rl.path(), null);
                 if (n >= Scratch.PATH_MAX) {
                     check(-Errno.ENAMETOOLONG, "readlink", rl.path(), null);
@@ -232,13 +250,14 @@ final class Ops implements Runner {
                 yield Names.decode(s.path2, 0, (int) n);
             }
             case Rmdir rm -> {
-                check(sys.rmdir(cPath(rm.path(), s.path1, "rmdir")), "rmdir", rm.path(), null);
+                check(sys.unlinkat(dirfd(rm.path(), s), cPath(rm.path(), s.path1, "rmdir"), Sys.AT_REMOVEDIR),
+                        "rmdir", rm.path(), null);
                 yield null;
             }
             case Symlink sl -> {
                 MemorySegment target = cPath(sl.target(), s.path1, "symlink");
                 MemorySegment link = cPath(sl.link(), s.path2, "symlink");
-                check(sys.symlink(target, link), "symlink", sl.link(), sl.target());
+                check(sys.symlinkat(target, dirfd(sl.link(), s), link), "symlink", sl.link(), sl.target());
                 yield null;
             }
             case Readdir rd -> {
@@ -313,6 +332,26 @@ final class Ops implements Runner {
         throw new ErrnoException(errno, Errno.name(errno), syscall,
                 path == null ? null : path.display(), other == null ? null : other.display(),
                 Errno.describe(errno));
+    }
+
+    /** The directory a path resolves against: the running AtWd's for a relative one, else none needed. */
+    private static int dirfd(NPath p, Scratch s) {
+        return p.relative() ? s.atDir : Sys.AT_FDCWD;
+    }
+
+    /**
+     * For the calls that have no *at form (truncate, statvfs, realpath): a relative path as
+     * /proc/self/fd/N/path, which the kernel resolves through the working directory's descriptor.
+     */
+    private static NPath viaProc(NPath p, Scratch s) {
+        if (!p.relative()) {
+            return p;
+        }
+        byte[] prefix = ("/proc/self/fd/" + s.atDir + "/").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] b = new byte[prefix.length + p.bytes().length];
+        System.arraycopy(prefix, 0, b, 0, prefix.length);
+        System.arraycopy(p.bytes(), 0, b, prefix.length, p.bytes().length);
+        return new NPath(p.display(), b);
     }
 
     /** An empty C string, for the *at syscalls' AT_EMPTY_PATH. */
@@ -516,14 +555,14 @@ final class Ops implements Runner {
         MemorySegment p = cPath(path, s.path1, follow ? "stat" : "lstat");
         int flags = follow ? 0 : Sys.AT_SYMLINK_NOFOLLOW;
         if (haveStatx) {
-            int r = s.sys.statx(Sys.AT_FDCWD, p, flags, Stat.STATX_BASIC_STATS, s.stat);
+            int r = s.sys.statx(dirfd(path, s), p, flags, Stat.STATX_BASIC_STATS, s.stat);
             if (r != -Errno.ENOSYS) {
                 check(r, "statx", path, null);
                 return Stat.fromStatx(s.stat, FILE_STAT);
             }
             haveStatx = false;
         }
-        check(s.sys.fstatat(Sys.AT_FDCWD, p, s.stat, flags), follow ? "stat" : "lstat", path, null);
+        check(s.sys.fstatat(dirfd(path, s), p, s.stat, flags), follow ? "stat" : "lstat", path, null);
         return Stat.fromStat(s.stat, FILE_STAT);
     }
 
@@ -558,7 +597,7 @@ final class Ops implements Runner {
         MemorySegment p = cPath(path, s.path1, "open");
         int fd;
         do {
-            fd = sys.open(p, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_CLOEXEC, 0);
+            fd = sys.openat(dirfd(path, s), p, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_CLOEXEC, 0);
         } while (fd == -Errno.EINTR);
         check(fd, "open", path, null);
         List<String> names = new ArrayList<>();

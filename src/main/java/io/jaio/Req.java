@@ -90,6 +90,8 @@ public final class Req<T> extends CompletableFuture<T> {
         boolean took = error != null ? completeExceptionally(error) : complete((T) result);
         if (!took && result instanceof AioFile f) {
             f.close();    // cancelled, or completed from outside: nobody else can close this
+        } else if (!took && result instanceof AioWd w) {
+            w.close();
         }
         if (!took && isCancelled()) {
             return;       // cancelled before delivery: the callback never runs

@@ -14,8 +14,24 @@ sealed interface Request {
     /** Lets go of pinned descriptors; called once, after the run or on cancel. */
     default void release() {}
 
-    /** A path as the user gave it (for messages) and as the kernel wants it (bytes, no NUL). */
-    record NPath(String display, byte[] bytes) {}
+    /**
+     * A path as the user gave it (for messages) and as the kernel wants it (bytes, no NUL).
+     * Absolute, or with {@code relative}, relative to the working directory of the {@link AtWd}
+     * the request runs in (never to the process's current directory).
+     */
+    record NPath(String display, byte[] bytes, boolean relative) {
+        NPath(String display, byte[] bytes) {
+            this(display, bytes, false);
+        }
+    }
+
+    /**
+     * {@code request} run relative to the working directory {@code wd} (pinned from submission
+     * until release): its relative paths go to the *at syscalls with wd's descriptor.
+     */
+    record AtWd(Request request, Fd wd) implements Request {
+        @Override public void release() { request.release(); wd.unpin(); }
+    }
 
     /**
      * A descriptor a request uses: an {@link AioFile} pinned for the request (so a pinned
@@ -60,6 +76,9 @@ sealed interface Request {
     record Busy(long nanos) implements Request {}
 
     record Open(NPath path, int flags, int mode) implements Request {}
+
+    /** Opens a working directory (O_PATH|O_DIRECTORY) as an {@link AioWd}. */
+    record Wd(NPath path, java.nio.file.Path given) implements Request {}
 
     /** Closes {@code file} (if not null) or the raw descriptor. Not pinned: it ends the pin. */
     record Close(AioFile file, int fd) implements Request {}

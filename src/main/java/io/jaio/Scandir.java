@@ -44,6 +44,8 @@ final class Scandir {
     private Task group;        // set once, before the first child is queued
     private final NPath dir;
     private final int maxreq;
+    /** The working directory a relative {@code dir} is under (an {@code at} view's), or null. */
+    private final AioFile wd;
     /** Children queued and not yet settled (guarded by this); a stale done one is harmless to cancel. */
     private final java.util.Set<Task> children = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
@@ -57,10 +59,11 @@ final class Scandir {
     private final List<String> dirs = new ArrayList<>();
     private final List<String> nondirs = new ArrayList<>();
 
-    Scandir(Engine engine, NPath dir, int maxreq) {
+    Scandir(Engine engine, NPath dir, int maxreq, AioFile wd) {
         this.engine = engine;
         this.dir = dir;
         this.maxreq = maxreq;
+        this.wd = wd;
     }
 
     /** Starts the scan as {@code group} (whose request record holds this scan). */
@@ -96,7 +99,7 @@ final class Scandir {
         }
         boolean took = ((Req<?>) group.owner()).cancelCompletion();
         for (Task t : queued) {
-            engine.cancel(t, () -> {});
+            engine.cancel(t, () -> ((Request) t.request).release());    // it never runs: let go of its pins
         }
         engine.finish(group, null, new java.util.concurrent.CancellationException("jaio: scandir cancelled"));
         return took;
@@ -106,7 +109,10 @@ final class Scandir {
     private void child(Request r, Task.Continuation then) {
         Task[] self = new Task[1];
         Task.Continuation wrapped = (res, err) -> {
-            synchronized (this) {
+            synchronized (this) {    // held by child() until self[0] is set
+                if (err instanceof java.util.concurrent.CancellationException) {
+                    ((Request) self[0].request).release();    // close(true) dropped it unrun: its pins go
+                }
                 if (self[0] != null) {
                     children.remove(self[0]);
                 }
@@ -124,7 +130,8 @@ final class Scandir {
             if (finished) {
                 return;
             }
-            Task t = engine.submitChild(r, group.pri(), wrapped);
+            Request req = wd == null ? r : new Request.AtWd(r, Aio.fd(wd));    // pinned until the child's release
+            Task t = engine.submitChild(req, group.pri(), wrapped);
             self[0] = t;    // its continuation waits for this monitor, so it sees self[0]
             children.add(t);
         }
@@ -259,7 +266,7 @@ final class Scandir {
         System.arraycopy(base, 0, b, 0, base.length);
         b[base.length] = '/';
         System.arraycopy(n, 0, b, base.length + 1, n.length);
-        return new NPath(dir.display() + "/" + name, b);
+        return new NPath(dir.display() + "/" + name, b, dir.relative());
     }
 
     private void finish(ScanResult result, Throwable error) {

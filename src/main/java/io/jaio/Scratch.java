@@ -27,6 +27,8 @@ final class Scratch {
     final MemorySegment times;
     private final Arena arena;
     private MemorySegment bounce;
+    /** The descriptor relative paths resolve against while an AtWd request runs; AT_FDCWD otherwise (unused then). */
+    int atDir = Sys.AT_FDCWD;
 
     private Scratch(Arena arena) {
         this.arena = arena;

@@ -46,11 +46,13 @@ public final class Sys {
     public static final int O_NONBLOCK = LibC.O_NONBLOCK();
     public static final int O_RDONLY = LibC.O_RDONLY();
     public static final int O_DIRECTORY = LibC.O_DIRECTORY();
+    public static final int O_PATH = LibC.O_PATH();
     public static final int EFD_CLOEXEC = LibC.EFD_CLOEXEC();
     public static final int EFD_NONBLOCK = LibC.EFD_NONBLOCK();
     public static final int AT_FDCWD = LibC.AT_FDCWD();
     public static final int AT_SYMLINK_NOFOLLOW = LibC.AT_SYMLINK_NOFOLLOW();
     public static final int AT_EMPTY_PATH = LibC.AT_EMPTY_PATH();
+    public static final int AT_REMOVEDIR = LibC.AT_REMOVEDIR();
     public static final long UTIME_OMIT = LibC.UTIME_OMIT();
 
     private static MethodHandle link(MemorySegment address, FunctionDescriptor d) {
