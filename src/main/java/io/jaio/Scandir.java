@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * IO::AIO 4.80's aio_scandir as a group of child requests: stat the directory, read it
+ * IO::AIO 4.80's aio_scandir as a group of child requests: open the directory as a working
+ * directory (aio_wd), so every later child names entries relative to it; stat it, read it
  * (readdirx, likely directories first: DT_DIR, then by libeio's name heuristics, each group in
  * inode order), stat it again. If nothing changed (and it was not modified this very second),
  * nlink − 2 is the number of subdirectories, so stat'ing stops once that many are found, and
@@ -46,6 +47,14 @@ final class Scandir {
     private final int maxreq;
     /** The working directory a relative {@code dir} is under (an {@code at} view's), or null. */
     private final AioFile wd;
+    /**
+     * The scanned directory itself, held open (IO::AIO 4.80's aio_wd) once the first child has
+     * opened it; every later child names entries relative to it, so the scan stays in the
+     * directory it opened and never builds long paths. Set under this; closed when the scan ends.
+     */
+    private AioWd scanWd;
+    /** "." in the scanned directory, for its own stats and listing. */
+    private final NPath here;
     /** Children queued and not yet settled (guarded by this); a stale done one is harmless to cancel. */
     private final java.util.Set<Task> children = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
@@ -64,12 +73,26 @@ final class Scandir {
         this.dir = dir;
         this.maxreq = maxreq;
         this.wd = wd;
+        this.here = new NPath(dir.display(), new byte[] {'.'}, true);
     }
 
     /** Starts the scan as {@code group} (whose request record holds this scan). */
     void start(Task group) {
         this.group = group;
-        child(new Request.Stat(dir, true), (r, e) -> {
+        child(new Request.Wd(dir, null), (w, e0) -> {
+            if (e0 != null) {
+                finish(null, e0);
+                return;
+            }
+            synchronized (this) {
+                scanWd = (AioWd) w;
+            }
+            statAndList();
+        });
+    }
+
+    private void statAndList() {
+        child(new Request.Stat(here, true), (r, e) -> {
             if (e != null) {
                 finish(null, e);
                 return;
@@ -77,7 +100,7 @@ final class Scandir {
             FileStat st = (FileStat) r;
             hash1 = hash(st);
             boolean trustTypes = st.nlink() < 2;    // btrfs and friends: nlink says nothing, d_type does
-            child(new Request.Readdirx(dir, Aio.READDIR_DIRS_FIRST),
+            child(new Request.Readdirx(here, Aio.READDIR_DIRS_FIRST),
                     (r2, e2) -> onReaddir(r2, e2, trustTypes));
         });
     }
@@ -96,6 +119,7 @@ final class Scandir {
             finished = true;
             queued = new ArrayList<>(children);
             children.clear();
+            closeWdLocked();
         }
         boolean took = ((Req<?>) group.owner()).cancelCompletion();
         for (Task t : queued) {
@@ -103,6 +127,13 @@ final class Scandir {
         }
         engine.finish(group, null, new java.util.concurrent.CancellationException("jaio: scandir cancelled"));
         return took;
+    }
+
+    /** Lets go of the scanned directory (close(2) waits for the children still using it). */
+    private void closeWdLocked() {
+        if (scanWd != null) {
+            scanWd.close();
+        }
     }
 
     /** Queues a child unless the scan has finished; its continuation runs only while the scan goes on. */
@@ -117,6 +148,9 @@ final class Scandir {
                     children.remove(self[0]);
                 }
                 if (finished) {
+                    if (res instanceof AioWd w) {
+                        w.close();    // opened after the scan ended: nobody else will close it
+                    }
                     return;    // cancelled or failed meanwhile: nothing more to do
                 }
             }
@@ -130,7 +164,9 @@ final class Scandir {
             if (finished) {
                 return;
             }
-            Request req = wd == null ? r : new Request.AtWd(r, Aio.fd(wd));    // pinned until the child's release
+            // Pinned until the child's release: the scanned directory once open, else the view's.
+            AioFile base = scanWd != null ? scanWd.file() : wd;
+            Request req = base == null ? r : new Request.AtWd(r, Aio.fd(base));
             Task t = engine.submitChild(req, group.pri(), wrapped);
             self[0] = t;    // its continuation waits for this monitor, so it sees self[0]
             children.add(t);
@@ -158,7 +194,7 @@ final class Scandir {
         if (hook != null) {
             hook.run();
         }
-        child(new Request.Stat(dir, true), (r2, e2) -> {
+        child(new Request.Stat(here, true), (r2, e2) -> {
             if (e2 != null) {
                 finish(null, e2);
                 return;
@@ -259,14 +295,9 @@ final class Scandir {
         feed();
     }
 
+    /** An entry, relative to the scanned directory (its wd); messages name the whole path. */
     private NPath childPath(String name) {
-        byte[] base = dir.bytes();
-        byte[] n = Names.encode(name);
-        byte[] b = new byte[base.length + 1 + n.length];
-        System.arraycopy(base, 0, b, 0, base.length);
-        b[base.length] = '/';
-        System.arraycopy(n, 0, b, base.length + 1, n.length);
-        return new NPath(dir.display() + "/" + name, b, dir.relative());
+        return new NPath(dir.display() + "/" + name, Names.encode(name), true);
     }
 
     private void finish(ScanResult result, Throwable error) {
@@ -276,6 +307,7 @@ final class Scandir {
             }
             finished = true;
             children.clear();
+            closeWdLocked();
         }
         engine.finish(group, result, error);
     }
