@@ -476,14 +476,25 @@ final class Ops implements Runner {
 
     /** copyFileRange's fallback: pread and pwrite through the bounce buffer, offsets as given. */
     private static long copyByReadWrite(CopyFileRange cr, Scratch s) throws Exception {
+        return copyThroughBounce(cr.in().num(), cr.inOffset(), cr.out().num(), cr.outOffset(), cr.length(), s);
+    }
+
+    /**
+     * Copies by reading and writing through the worker's bounce buffer: pread from {@code in}
+     * at {@code inOffset}, then pwrite to {@code out} at {@code outOffset}, or write(2) at its
+     * position when outOffset is {@link Aio#CURRENT_POSITION}. Once anything is copied, an error
+     * ends the copy with the count so far (the next request meets it); before, it is thrown.
+     */
+    private static long copyThroughBounce(int in, long inOffset, int out, long outOffset, long length, Scratch s)
+            throws Exception {
         Sys sys = s.sys;
         long done = 0;
-        while (done < cr.length()) {
-            long chunk = Math.min(cr.length() - done, Scratch.BOUNCE_MAX);
+        while (done < length) {
+            long chunk = Math.min(length - done, Scratch.BOUNCE_MAX);
             MemorySegment b = s.bounce(chunk).asSlice(0, chunk);
             long r;
             do {
-                r = sys.pread(cr.in().num(), b, chunk, cr.inOffset() + done);
+                r = sys.pread(in, b, chunk, inOffset + done);
             } while (r == -Errno.EINTR);
             if (r < 0 && done > 0) break;
             check(r, "pread", null, null);
@@ -492,9 +503,11 @@ final class Ops implements Runner {
             while (off < r) {
                 long w;
                 do {
-                    w = sys.pwrite(cr.out().num(), b.asSlice(off, r - off), r - off, cr.outOffset() + done + off);
+                    w = rw(sys, false, out, b.asSlice(off, r - off), r - off,
+                            outOffset == Aio.CURRENT_POSITION ? outOffset : outOffset + done + off);
                 } while (w == -Errno.EINTR);
-                check(w, "pwrite", null, null);
+                if (w < 0 && done + off > 0) return done + off;
+                check(w, outOffset == Aio.CURRENT_POSITION ? "write" : "pwrite", null, null);
                 off += w;
             }
             done += r;
@@ -514,31 +527,8 @@ final class Ops implements Runner {
 
     /** pread from in, write(2) to out at its file position, as sendfile does. */
     private static long emulateSendfile(Sendfile sf, long start, Scratch s) throws Exception {
-        Sys sys = s.sys;
-        long done = 0, total = sf.length() - start;
-        while (done < total) {
-            long chunk = Math.min(total - done, Scratch.BOUNCE_MAX);
-            MemorySegment b = s.bounce(chunk).asSlice(0, chunk);
-            long r;
-            do {
-                r = sys.pread(sf.in().num(), b, chunk, sf.inOffset() + start + done);
-            } while (r == -Errno.EINTR);
-            if (r < 0 && done > 0) break;
-            check(r, "pread", null, null);
-            if (r == 0) break;
-            long off = 0;
-            while (off < r) {
-                long w;
-                do {
-                    w = sys.write(sf.out().num(), b.asSlice(off, r - off), r - off);
-                } while (w == -Errno.EINTR);
-                if (w < 0 && done + off > 0) return done + off;
-                check(w, "write", null, null);
-                off += w;
-            }
-            done += r;
-        }
-        return done;
+        return copyThroughBounce(sf.in().num(), sf.inOffset() + start, sf.out().num(), Aio.CURRENT_POSITION,
+                sf.length() - start, s);
     }
 
     private static void emulateReadahead(Readahead ra, Scratch s) throws Exception {

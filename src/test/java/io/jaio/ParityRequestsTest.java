@@ -277,34 +277,22 @@ class ParityRequestsTest {
         }
         assertThat(st.hasMountId()).isTrue();
         // The mount id is the first field of the mount's line in /proc/self/mountinfo.
-        String real = f.toRealPath().toString();
-        long expected = -1;
-        int longest = -1;
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String[] fields = line.split(" ");
-            String mountPoint = fields[4];
-            boolean under = real.equals(mountPoint) || real.startsWith(mountPoint.endsWith("/") ? mountPoint : mountPoint + "/");
-            if (under && mountPoint.length() > longest) {
-                longest = mountPoint.length();
-                expected = Long.parseLong(fields[0]);
-            }
-        }
-        assertThat(st.mountId()).isEqualTo(expected);
+        String[] mount = mountOf(f.toRealPath().toString());
+        assertThat(st.mountId()).isEqualTo(Long.parseLong(mount[0]));
         assertThat((st.attributes() & ~st.attributesMask())).as("only supported attributes are set").isZero();
         // dev's major and minor, as /proc/self/mountinfo's third field says them.
-        assertThat(st.devMajor() + ":" + st.devMinor()).isEqualTo(majorMinor(real));
+        assertThat(st.devMajor() + ":" + st.devMinor()).isEqualTo(mount[2]);
     }
 
-    static String majorMinor(String real) throws Exception {
-        String best = null;
-        int longest = -1;
+    /** The fields of the /proc/self/mountinfo line of the mount holding {@code real} (the deepest). */
+    static String[] mountOf(String real) throws Exception {
+        String[] best = null;
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
             String[] fields = line.split(" ");
             String mp = fields[4];
             boolean under = real.equals(mp) || real.startsWith(mp.endsWith("/") ? mp : mp + "/");
-            if (under && mp.length() > longest) {
-                longest = mp.length();
-                best = fields[2];
+            if (under && (best == null || mp.length() > best[4].length())) {
+                best = fields;
             }
         }
         return best;
