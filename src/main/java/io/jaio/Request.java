@@ -140,24 +140,41 @@ sealed interface Request {
     /** IO::AIO's readdirx: the entries with d_type and d_ino, ordered as {@code flags} ask. */
     record Readdirx(NPath path, int flags) implements Request {
         /**
-         * libeio's order: with READDIR_DIRS_FIRST, by how likely an entry is a directory
-         * (DT_DIR first; then, of entries of unknown type, names starting with "." and then
-         * dotless names, shorter first; then other unknowns; known non-directories last),
-         * within that by inode; with READDIR_STAT_ORDER alone, by inode (the order that stats
-         * fastest); with neither, as the directory lists them.
+         * libeio's order, exactly: with READDIR_STAT_ORDER, by inode (by likelihood of being a
+         * directory first, then inode, if READDIR_DIRS_FIRST is set too); with READDIR_DIRS_FIRST
+         * alone, where some type is unknown, by likelihood (DT_DIR; of unknown types, names
+         * starting with "." and then dotless names, shorter first) then inode; where every type
+         * is known, directories are swapped to the front (libeio's two-ended partition, which
+         * moves some non-directories) and only they are sorted by inode; with neither flag, as
+         * the directory lists them.
          */
         static java.util.List<DirEntry> order(DirList l, int flags) {
             int n = l.names().size();
             DirEntry[] out = new DirEntry[n];
+            boolean unknown = false;
             for (int i = 0; i < n; i++) {
                 out[i] = new DirEntry(l.names().get(i), DirEntry.Type.of(l.types()[i] & 0xff), l.inodes()[i],
                         l.stats() == null ? null : l.stats()[i]);
+                unknown |= out[i].type() == DirEntry.Type.UNKNOWN;
             }
-            if ((flags & Aio.READDIR_DIRS_FIRST) != 0) {
-                java.util.Arrays.sort(out, java.util.Comparator.comparingInt(Readdirx::score)
-                        .thenComparing(DirEntry::inode, Long::compareUnsigned));
-            } else if ((flags & Aio.READDIR_STAT_ORDER) != 0) {
-                java.util.Arrays.sort(out, java.util.Comparator.comparing(DirEntry::inode, Long::compareUnsigned));
+            boolean dirsFirst = (flags & Aio.READDIR_DIRS_FIRST) != 0;
+            java.util.Comparator<DirEntry> byInode = java.util.Comparator.comparing(DirEntry::inode, Long::compareUnsigned);
+            if ((flags & Aio.READDIR_STAT_ORDER) != 0 || (dirsFirst && unknown)) {
+                java.util.Arrays.sort(out, dirsFirst ? java.util.Comparator.comparingInt(Readdirx::score).thenComparing(byInode)
+                        : byInode);
+            } else if (dirsFirst) {
+                int dir = 0, oth = n;
+                while (oth > dir) {
+                    if (out[dir].type() == DirEntry.Type.DIR) {
+                        dir++;
+                    } else if (out[--oth].type() == DirEntry.Type.DIR) {
+                        DirEntry t = out[dir];
+                        out[dir] = out[oth];
+                        out[oth] = t;
+                        dir++;
+                    }
+                }
+                java.util.Arrays.sort(out, 0, dir, byInode);
             }
             return java.util.List.of(out);
         }
@@ -177,7 +194,7 @@ sealed interface Request {
                     }
                     yield 7;
                 }
-                default -> 8;
+                default -> 7;
             };
         }
     }

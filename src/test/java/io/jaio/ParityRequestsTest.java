@@ -326,4 +326,55 @@ class ParityRequestsTest {
         assertThat(mine).isEqualTo(perl);
         assertThat(r.dirs()).hasSize(13);
     }
+
+    /** readdirx's entries, types, inodes and DIRS_FIRST / STAT_ORDER orders as Perl's IO::AIO gives them. */
+    @Test
+    void readdirxAgreesWithPerlsIoAio() throws Exception {
+        Assumptions.assumeTrue(new ProcessBuilder("perl", "-MIO::AIO", "-e", "1").start().waitFor() == 0,
+                "Perl's IO::AIO is not installed (apt-get install libio-aio-perl); skipped");
+        aio = Aio.create();
+        Path d = Files.createDirectory(dir.resolve("rx"));
+        for (int i = 0; i < 20; i++) Files.writeString(d.resolve("f" + i + ".txt"), "x");
+        for (String n : new String[] {"a", "bin", "lib64", ".cfg", "docs.d"}) Files.createDirectory(d.resolve(n));
+        Files.createSymbolicLink(d.resolve("ln"), Path.of("a"));
+        for (int[] flags : new int[][] {{Aio.READDIR_DIRS_FIRST, 3}, {Aio.READDIR_STAT_ORDER, 5}, {0, 1}}) {
+            String script = "use IO::AIO; aio_readdirx $ARGV[0], " + flags[1]
+                    + ", sub { print \"$_->[0] $_->[1] $_->[2]\\n\" for @{$_[0]} }; IO::AIO::flush;";
+            Process p = new ProcessBuilder("perl", "-e", script, d.toString()).start();
+            java.util.List<String> perl = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            assertThat(p.waitFor()).isZero();
+            java.util.List<String> mine = aio.readdirx(d, flags[0]).join().stream()
+                    .map(e -> e.name() + " " + dtype(e.type()) + " " + e.inode()).toList();
+            if (flags[0] == 0) {
+                // Directory order is the kernel's either way; compare as sets.
+                assertThat(mine).containsExactlyInAnyOrderElementsOf(perl);
+            } else {
+                assertThat(mine).as("flags " + flags[0]).isEqualTo(perl);
+            }
+        }
+    }
+
+    static int dtype(DirEntry.Type t) {
+        return switch (t) {
+            case UNKNOWN -> 0; case FIFO -> 1; case CHR -> 2; case DIR -> 4; case BLK -> 6;
+            case REG -> 8; case LNK -> 10; case SOCK -> 12; case WHT -> 14;
+        };
+    }
+
+    @Test
+    void sendfileCopiesAcrossFileSystems() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        Assumptions.assumeTrue(Files.isDirectory(shm), "no /dev/shm (tmpfs); skipped");
+        aio = Aio.create();
+        byte[] data = new byte[300_000];
+        new java.util.Random(11).nextBytes(data);
+        Path src = Files.write(Files.createTempFile(shm, "jaio", ""), data);
+        try (AioFile in = aio.open(src, Fcntl.O_RDONLY, 0).join();
+             AioFile out = aio.open(dir.resolve("x"), Fcntl.O_WRONLY | Fcntl.O_CREAT, 0644).join()) {
+            assertThat(aio.sendfile(out, in, 0, data.length).join()).isEqualTo(data.length);
+        } finally {
+            Files.delete(src);
+        }
+        assertThat(Files.readAllBytes(dir.resolve("x"))).isEqualTo(data);
+    }
 }
