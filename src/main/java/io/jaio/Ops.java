@@ -543,16 +543,21 @@ final class Ops implements Runner {
 
     static FileStat stat(NPath path, boolean follow, Scratch s) throws Exception {
         MemorySegment p = cPath(path, s.path1, follow ? "stat" : "lstat");
+        return statAt(dirfd(path, s), p, follow, path, s);
+    }
+
+    /** statx of {@code p} relative to {@code dirfd} (fstatat where the kernel has no statx). */
+    private static FileStat statAt(int dirfd, MemorySegment p, boolean follow, NPath path, Scratch s) throws Exception {
         int flags = follow ? 0 : Sys.AT_SYMLINK_NOFOLLOW;
         if (haveStatx) {
-            int r = s.sys.statx(dirfd(path, s), p, flags, Stat.STATX_BASIC_STATS, s.stat);
+            int r = s.sys.statx(dirfd, p, flags, Stat.STATX_BASIC_STATS, s.stat);
             if (r != -Errno.ENOSYS) {
                 check(r, "statx", path, null);
                 return Stat.fromStatx(s.stat, FILE_STAT);
             }
             haveStatx = false;
         }
-        check(s.sys.fstatat(dirfd(path, s), p, s.stat, flags), follow ? "stat" : "lstat", path, null);
+        check(s.sys.fstatat(dirfd, p, s.stat, flags), follow ? "stat" : "lstat", path, null);
         return Stat.fromStat(s.stat, FILE_STAT);
     }
 
@@ -631,24 +636,14 @@ final class Ops implements Runner {
         for (int i = 0; i < n; i++) {
             String name = l.names().get(i);
             MemorySegment p = Names.cString(Names.encode(name), s.path2);
-            int r;
-            if (haveStatx) {
-                r = s.sys.statx(dirfd, p, Sys.AT_SYMLINK_NOFOLLOW, Stat.STATX_BASIC_STATS, s.stat);
-                if (r == -Errno.ENOSYS) {
-                    haveStatx = false;
+            try {
+                stats[k] = statAt(dirfd, p, false, new NPath(dir.display() + "/" + name, null), s);
+            } catch (ErrnoException e) {
+                if (e.errno() == Errno.ENOENT) {
+                    continue;    // gone since the listing
                 }
-            } else {
-                r = -Errno.ENOSYS;
+                throw e;
             }
-            boolean fromStatx = r != -Errno.ENOSYS;
-            if (!fromStatx) {
-                r = s.sys.fstatat(dirfd, p, s.stat, Sys.AT_SYMLINK_NOFOLLOW);
-            }
-            if (r == -Errno.ENOENT) {
-                continue;    // gone since the listing
-            }
-            check(r, fromStatx ? "statx" : "lstat", new NPath(dir.display() + "/" + name, null), null);
-            stats[k] = fromStatx ? Stat.fromStatx(s.stat, FILE_STAT) : Stat.fromStat(s.stat, FILE_STAT);
             names.add(name);
             types.write(l.types()[i]);
             inodes[k] = l.inodes()[i];

@@ -18,6 +18,7 @@ import java.util.Map;
 
 import static io.jaio.Modes.failure;
 import static io.jaio.Modes.get;
+import static io.jaio.RequestsTest.errno;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,12 +36,6 @@ class ParityRequestsTest {
     @AfterEach
     void tearDown() {
         if (aio != null) aio.close();
-    }
-
-    static ErrnoException errno(Throwable t, String name) {
-        assertThat(t).isInstanceOf(ErrnoException.class);
-        assertThat(((ErrnoException) t).errnoName()).isEqualTo(name);
-        return (ErrnoException) t;
     }
 
     @ParameterizedTest

@@ -242,7 +242,7 @@ public final class Engine {
      * nreqs like any request until its continuation, which runs on the worker as soon as it
      * finishes, has returned; it never waits for room (a continuation runs on a worker) and is
      * never refused, even while closing, so a composite in flight always finishes. The
-     * composite paces its own children by {@link #hasRoom()}. Returns the task, which the
+     * composite paces its own children by {@link #room()}. Returns the task, which the
      * composite may {@link #cancel} while it is queued.
      */
     public Task submitChild(Object request, int pri, Task.Continuation then) {
