@@ -1026,6 +1026,42 @@ public final class Aio implements AutoCloseable {
         return req;
     }
 
+    // ================================================================ groups
+
+    /**
+     * IO::AIO's aio_group: a request made of other requests (see {@link AioGroup}). {@code setup}
+     * runs now, on this thread, before the group can finish: add the first members there, set
+     * a limit and a feeder. A group that is still empty and unfed when setup returns completes
+     * at once (through pollCb, as any request).
+     *
+     * @throws IllegalStateException if this Aio is closed
+     */
+    public <T> AioGroup<T> group(Consumer<? super AioGroup<T>> setup) {
+        return group(setup, null);
+    }
+
+    /**
+     * {@link #group(Consumer)} with a callback, called once every member has been delivered and
+     * the feeder has nothing more. If {@code setup} throws, the group and its members are
+     * cancelled and the exception is rethrown.
+     */
+    public <T> AioGroup<T> group(Consumer<? super AioGroup<T>> setup, BiConsumer<? super T, ? super Throwable> cb) {
+        Objects.requireNonNull(setup, "setup");
+        AioGroup<T> g = new AioGroup<>(wd == null ? this : new Aio(engine, priority, null), engine, cb);
+        Task t = engine.startGroup(new Request.Group(), priority, g);
+        g.task(t);
+        Jfr.submitting(t);
+        try {
+            setup.accept(g);
+        } catch (RuntimeException | Error e) {
+            g.cancel(false);
+            throw e;
+        } finally {
+            g.arm();
+        }
+        return g;
+    }
+
     /** fsync(2). */
     public Req<Void> fsync(AioFile file) {
         return fsync(fd(file), false, null);
@@ -1195,10 +1231,14 @@ public final class Aio implements AutoCloseable {
     }
 
     private <T> Req<T> submit(Request r, BiConsumer<? super T, ? super Throwable> cb) {
+        return submit(r, new Req<>(engine, cb));
+    }
+
+    /** Submits {@code r} as the not yet submitted {@code req} (which a group may already hold). */
+    <T> Req<T> submit(Request r, Req<T> req) {
         if (wd != null) {
             r = new Request.AtWd(r, fd(wd.file()));    // pinned until the request's release
         }
-        Req<T> req = new Req<>(engine, cb);
         Task t = engine.newTask(r, priority, req);
         req.task(t);
         Jfr.submitting(t);

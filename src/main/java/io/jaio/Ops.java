@@ -281,6 +281,7 @@ final class Ops implements Runner {
                 yield null;
             }
             case ScandirGroup g -> throw new IllegalStateException("a group has no work of its own");
+            case Request.Group g -> throw new IllegalStateException("a group has no work of its own");
         };
     }
 

@@ -4,6 +4,8 @@ import io.jaio.internal.engine.Engine;
 import io.jaio.internal.engine.Spin;
 import io.jaio.internal.engine.Task;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
@@ -29,11 +31,30 @@ import java.util.function.BiConsumer;
  *
  * @param <T> the result type
  */
-public final class Req<T> extends CompletableFuture<T> {
-    // One Req is made per request: keep it to these three fields (the priority lives in the task).
-    private final Engine engine;
+public sealed class Req<T> extends CompletableFuture<T> permits AioGroup {
+    /** {@link #link}'s value once the request has been delivered or cancelled for good. */
+    private static final Object SETTLED = new Object();
+    private static final VarHandle LINK;
+
+    static {
+        try {
+            LINK = MethodHandles.lookup().findVarHandle(Req.class, "link", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // One Req is made per request: keep it to these four fields (the priority lives in the task).
+    final Engine engine;
     private final BiConsumer<? super T, ? super Throwable> callback;
     private Task task;    // set once, before the task is submitted
+    /**
+     * null while the request is outstanding and in no group; the {@link AioGroup} it belongs to;
+     * or SETTLED once it has been delivered or cancelled. Delivery and
+     * {@link AioGroup#add} race for it with compare-and-sets, so a member delivered before it
+     * was added is seen as finished, and one added first tells its group exactly once.
+     */
+    private volatile Object link;
 
     Req(Engine engine, BiConsumer<? super T, ? super Throwable> callback) {
         this.engine = engine;
@@ -42,6 +63,36 @@ public final class Req<T> extends CompletableFuture<T> {
 
     void task(Task t) {
         this.task = t;
+    }
+
+    Task task() {
+        return task;
+    }
+
+    /**
+     * Makes this request a member of {@code g}; false if it has already settled (delivered or
+     * cancelled), which its group counts as already finished.
+     *
+     * @throws IllegalArgumentException if it is a member of another group already
+     */
+    boolean joinGroup(AioGroup<?> g) {
+        Object was = LINK.compareAndExchange(this, null, g);
+        if (was == null) {
+            return true;
+        }
+        if (was == SETTLED) {
+            return false;
+        }
+        throw new IllegalArgumentException(was == g ? "this request is in the group already: " + this
+                : "this request belongs to another group already: " + this);
+    }
+
+    /** The request has left nreqs for good: tells its group, if it has one. */
+    private void settled() {
+        Object was = LINK.getAndSet(this, SETTLED);
+        if (was instanceof AioGroup<?> g) {
+            g.memberDone(this);
+        }
     }
 
     /** The priority this request was submitted with, -4 … 4. */
@@ -79,25 +130,33 @@ public final class Req<T> extends CompletableFuture<T> {
 
     /** Completes with CancellationException and lets go of pinned descriptors. */
     void cancelled(Task t) {
-        ((Request) t.request).release();
-        super.cancel(false);
-        Jfr.cancelled(t);
+        try {
+            ((Request) t.request).release();
+            super.cancel(false);
+            Jfr.cancelled(t);
+        } finally {
+            settled();
+        }
     }
 
     /** Called by pollCb: completes the future, then runs the callback on this thread. */
     @SuppressWarnings("unchecked")
     void deliver(Object result, Throwable error) {
-        boolean took = error != null ? completeExceptionally(error) : complete((T) result);
-        if (!took && result instanceof AioFile f) {
-            f.close();    // cancelled, or completed from outside: nobody else can close this
-        } else if (!took && result instanceof AioWd w) {
-            w.close();
-        }
-        if (!took && isCancelled()) {
-            return;       // cancelled before delivery: the callback never runs
-        }
-        if (callback != null) {
-            callback.accept((T) result, error);
+        try {
+            boolean took = error != null ? completeExceptionally(error) : complete((T) result);
+            if (!took && result instanceof AioFile f) {
+                f.close();    // cancelled, or completed from outside: nobody else can close this
+            } else if (!took && result instanceof AioWd w) {
+                w.close();
+            }
+            if (!took && isCancelled()) {
+                return;       // cancelled before delivery: the callback never runs
+            }
+            if (callback != null) {
+                callback.accept((T) result, error);
+            }
+        } finally {
+            settled();        // after the callback, which may still add to this request's group
         }
     }
 

@@ -254,6 +254,9 @@ sealed interface Request {
         @Override public void release() { fd.unpin(); }
     }
 
+    /** The record of an {@link AioGroup}: its work is done by its members. */
+    record Group() implements Request {}
+
     /** The group record of a scandir; its work is done by {@link Scandir} through children. */
     record ScandirGroup(NPath path, int maxreq, Scandir scan) implements Request {}
 
