@@ -228,7 +228,17 @@ public final class Aio implements AutoCloseable {
 
     /** {@link #wd(Path)} with a callback. */
     public Req<AioWd> wd(Path dir, BiConsumer<? super AioWd, ? super Throwable> cb) {
-        return submit(new Request.Wd(path(dir, "dir"), dir), cb);
+        return submit(new Request.Wd(path(dir, "dir"), dir, false), cb);
+    }
+
+    /**
+     * A working directory that is never reached through a symlink: O_NOFOLLOW, so a final
+     * symlink fails (ENOTDIR) instead of being followed; the tree operations walk by these.
+     * Its {@link AioWd#path()} is the full path, for messages.
+     */
+    Req<AioWd> wdNoFollow(Path dir, BiConsumer<? super AioWd, ? super Throwable> cb) {
+        NPath p = path(dir, "dir");
+        return submit(new Request.Wd(p, Path.of(p.display()), true), cb);
     }
 
     /** The priority of this view's requests. */
@@ -1024,6 +1034,191 @@ public final class Aio implements AutoCloseable {
         Jfr.submitting(group);
         scan.start(group);
         return req;
+    }
+
+    // ================================================================ whole files and trees
+
+    /**
+     * IO::AIO's aio_copy, atomic: copies the regular file {@code src} (a symlink is followed)
+     * to {@code dst}, replacing it, with the source's mode, times to the nanosecond and owner
+     * (where permitted). The data goes through copy_file_range (in the kernel; a reflink where
+     * the file system shares extents), else read and write, into a temporary file beside
+     * {@code dst} ({@code .NAME.jaio-XXXXXXXX}) that is renamed over it at the end: a failure
+     * at any step leaves {@code dst} as it was and no temporary file behind. The result is the
+     * number of bytes copied. Directories fail with EISDIR, other non-regular files with EINVAL.
+     */
+    public Req<Long> copy(Path src, Path dst) {
+        return copy(src, dst, null);
+    }
+
+    /** {@link #copy(Path, Path)} with a callback. */
+    public Req<Long> copy(Path src, Path dst, BiConsumer<? super Long, ? super Throwable> cb) {
+        NPath from = path(src, "src");
+        NPath to = path(dst, "dst");
+        return submit(new Request.CopyFile(null, from, null, to, true, true), cb);
+    }
+
+    /**
+     * copy's worker body for the tree operations: {@code srcName} under {@code srcDir} to
+     * {@code dstName} under {@code dstDir}, a final symlink never followed.
+     */
+    Req<Long> copyAt(AioWd srcDir, Path srcName, AioWd dstDir, Path dstName, boolean replace,
+                     BiConsumer<? super Long, ? super Throwable> cb) {
+        NPath from = new Aio(engine, priority, srcDir).path(srcName, "src");
+        NPath to = new Aio(engine, priority, dstDir).path(dstName, "dst");
+        return new Aio(engine, priority, null).submit(new Request.CopyFile(srcDir == null ? null : fd(srcDir.file()), from,
+                dstDir == null ? null : fd(dstDir.file()), to, replace, false), cb);
+    }
+
+    /** A symlink or special file {@code srcName} under {@code srcDir} recreated under {@code dstDir} (tree operations). */
+    Req<Void> copyNodeAt(AioWd srcDir, Path srcName, AioWd dstDir, Path dstName, FileStat st, boolean replace,
+                         BiConsumer<? super Void, ? super Throwable> cb) {
+        Aio plain = new Aio(engine, priority, null);
+        NPath from = new Aio(engine, priority, srcDir).path(srcName, "src");
+        NPath to = new Aio(engine, priority, dstDir).path(dstName, "dst");
+        return plain.submit(new Request.CopyNode(srcDir == null ? null : fd(srcDir.file()), from,
+                dstDir == null ? null : fd(dstDir.file()), to, st, replace), cb);
+    }
+
+    /** Owner (where permitted), mode and times of {@code st} onto {@code path}, never following it (tree operations). */
+    Req<Void> restore(Path path, FileStat st, BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Restore(path(path, "path"), st), cb);
+    }
+
+    /**
+     * IO::AIO's aio_move: rename(2); across file systems a regular file is copied as by
+     * {@link #copy} and a symlink recreated, then the source is unlinked. A directory across
+     * file systems fails with EXDEV ({@link #copyTree} then {@link #rmtree} moves one).
+     */
+    public Req<Void> move(Path src, Path dst) {
+        return move(src, dst, null);
+    }
+
+    /** {@link #move(Path, Path)} with a callback. */
+    public Req<Void> move(Path src, Path dst, BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Move(path(src, "src"), path(dst, "dst")), cb);
+    }
+
+    /**
+     * IO::AIO's aio_load: the whole file, read to its end (so a file whose size stat does not
+     * know, as in /proc, is read whole too). Fails with EFBIG beyond a Java array's 2 GiB.
+     */
+    public Req<byte[]> load(Path path) {
+        return load(path, null);
+    }
+
+    /** {@link #load(Path)} with a callback. */
+    public Req<byte[]> load(Path path, BiConsumer<? super byte[], ? super Throwable> cb) {
+        return submit(new Request.Load(path(path, "path")), cb);
+    }
+
+    /**
+     * IO::AIO's aio_slurp: opens the file, reads {@code length} bytes from {@code offset} into
+     * {@code dst} and closes it; the result is the number read (fewer only at end of file).
+     * A negative offset counts from the end of the file; length 0 reads to the end of the
+     * file, which must then fit in {@code dst} (EOVERFLOW otherwise).
+     *
+     * @throws IllegalArgumentException if length is negative or larger than {@code dst}, or
+     *                                  dst is read-only, closed or confined to one thread
+     */
+    public Req<Long> slurp(Path path, long offset, long length, MemorySegment dst) {
+        return slurp(path, offset, length, dst, null);
+    }
+
+    /** {@link #slurp(Path, long, long, MemorySegment)} with a callback. */
+    public Req<Long> slurp(Path path, long offset, long length, MemorySegment dst,
+                           BiConsumer<? super Long, ? super Throwable> cb) {
+        Objects.requireNonNull(dst, "dst");
+        if (length < 0) {
+            throw new IllegalArgumentException("length must not be negative (0: to the end of the file), was " + length);
+        }
+        if (length > dst.byteSize()) {
+            throw new IllegalArgumentException("length " + length + " exceeds the segment's size " + dst.byteSize());
+        }
+        checkSegment(dst, true);
+        return submit(new Request.Slurp(path(path, "path"), offset, length, dst), cb);
+    }
+
+    /**
+     * IO::AIO's aio_pathsync, and its directory: opens {@code path} read-only, fsyncs and closes
+     * it, then does the same for the directory containing it, so a file just created or renamed
+     * there is durable too (IO::AIO syncs only the path itself).
+     */
+    public Req<Void> pathsync(Path path) {
+        return pathsync(path, null);
+    }
+
+    /** {@link #pathsync(Path)} with a callback. */
+    public Req<Void> pathsync(Path path, BiConsumer<? super Void, ? super Throwable> cb) {
+        return submit(new Request.Pathsync(path(path, "path")), cb);
+    }
+
+    /**
+     * IO::AIO's aio_rmtree, immune to symlink races: removes {@code root} and everything below
+     * it, many requests at once (at most {@link TreeOptions#DEFAULT_LIMIT}). A symlink is
+     * removed, never followed, even one that replaces a directory while the walk runs (see
+     * {@link TreeOptions} and the README's "Tree operations"). The walk goes on past failures
+     * and then fails with the first one (the rest suppressed in it); the result counts what
+     * was removed. It is an {@link AioGroup}: cancelling it stops the walk.
+     *
+     * @throws IllegalArgumentException if root is empty (that would be the working directory) or "/"
+     */
+    public Req<TreeStats> rmtree(Path root) {
+        return rmtree(root, TreeOptions.defaults(), null);
+    }
+
+    /** {@link #rmtree(Path)} with options and a callback. */
+    public Req<TreeStats> rmtree(Path root, TreeOptions options, BiConsumer<? super TreeStats, ? super Throwable> cb) {
+        Objects.requireNonNull(options, "options");
+        Path r = treePath(root, "root");
+        if (r.getParent() == null && r.isAbsolute()) {
+            throw new IllegalArgumentException("jaio: refusing to remove the root directory /");
+        }
+        Trees.Remove walk = new Trees.Remove(this, options);
+        return walk.start(() -> walk.begin(r), cb);
+    }
+
+    /**
+     * Copies the tree {@code src} to {@code dst} (not into it: {@code dst} becomes the copy),
+     * as {@code cp -a} does: directories (merged into where they exist), regular files (each
+     * as {@link #copy}: atomically, data by copy_file_range), symlinks (target bytes exactly)
+     * and fifos, sockets and devices (mknod, devices with the privilege); modes, owners where
+     * permitted, and times to the nanosecond, a directory's set once everything inside it is
+     * done. A symlink is copied as a symlink, never followed, and the walk is immune to
+     * symlink races as rmtree's is. Existing files fail with EEXIST unless
+     * {@link TreeOptions#replace}. The walk goes on past failures (each told to
+     * {@link TreeOptions#onError}) and then fails with the first; the result counts what was
+     * copied. It is an {@link AioGroup}: cancelling it stops the walk.
+     *
+     * @throws IllegalArgumentException for an empty path, or a {@code dst} inside {@code src}
+     *                                  as written (one inside it through a symlink is found
+     *                                  by the walk and reported as a failure)
+     */
+    public Req<TreeStats> copyTree(Path src, Path dst) {
+        return copyTree(src, dst, TreeOptions.defaults(), null);
+    }
+
+    /** {@link #copyTree(Path, Path)} with options and a callback. */
+    public Req<TreeStats> copyTree(Path src, Path dst, TreeOptions options,
+                                   BiConsumer<? super TreeStats, ? super Throwable> cb) {
+        Objects.requireNonNull(options, "options");
+        Path s = treePath(src, "src"), d = treePath(dst, "dst");
+        Path sn = s.toAbsolutePath().normalize(), dn = d.toAbsolutePath().normalize();
+        if (dn.startsWith(sn)) {
+            throw new IllegalArgumentException("jaio: cannot copy " + src + " into itself (" + dst + ")");
+        }
+        Trees.Copy walk = new Trees.Copy(this, options);
+        return walk.start(() -> walk.begin(s, d), cb);
+    }
+
+    /** A tree operation's path: not empty, no NUL, absolute unless this view has a working directory. */
+    private Path treePath(Path p, String what) {
+        Objects.requireNonNull(p, what);
+        if (p.toString().isEmpty()) {
+            throw new IllegalArgumentException(what + " is empty");
+        }
+        path(p, what);    // the checks every request makes (NUL, file system)
+        return wd == null ? p.toAbsolutePath() : p;
     }
 
     // ================================================================ groups

@@ -73,6 +73,8 @@ public final class AioGroup<T> extends Req<T> {
     private long added;
     private T result;
     private Throwable failure;
+    /** Computes the result when the group ends, instead of {@link #result}; for jaio's own composites. */
+    private java.util.function.Supplier<? extends T> finisher;
 
     AioGroup(Aio aio, Engine engine, BiConsumer<? super T, ? super Throwable> callback) {
         super(engine, callback);
@@ -242,6 +244,10 @@ public final class AioGroup<T> extends Req<T> {
         maybeEnd();
     }
 
+    synchronized void finisher(java.util.function.Supplier<? extends T> f) {
+        finisher = f;
+    }
+
     /** The setup has returned: from now on the group ends when it is empty and fed. */
     void arm() {
         synchronized (this) {
@@ -333,7 +339,7 @@ public final class AioGroup<T> extends Req<T> {
                 return;    // a feed is due (feedWhileRoom runs next or has just removed it)
             }
             ended = true;
-            value = result;
+            value = finisher != null ? finisher.get() : result;
             error = cancelled ? new CancellationException("jaio: group cancelled") : failure;
         }
         engine.finish(task(), error == null ? value : null, error);

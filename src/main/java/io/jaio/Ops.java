@@ -101,7 +101,8 @@ final class Ops implements Runner {
                 MemorySegment p = cPath(wd.path(), s.path1, "open");
                 long fd;
                 do {
-                    fd = sys.openat(dirfd(wd.path(), s), p, Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_CLOEXEC, 0);
+                    fd = sys.openat(dirfd(wd.path(), s), p,
+                            Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_CLOEXEC | (wd.noFollow() ? Fcntl.O_NOFOLLOW : 0), 0);
                 } while (fd == -Errno.EINTR);
                 yield new AioWd(new AioFile((int) check(fd, "open", wd.path(), null)), wd.given());
             }
@@ -240,14 +241,8 @@ final class Ops implements Runner {
                 yield null;
             }
             case Readlink rl -> {
-                // PATH_MAX bytes hold any target the kernel stores; a result that fills the
-                // buffer may be cut, which readlink(2) cannot tell apart, so it is refused.
-                long n = check(sys.readlinkat(dirfd(rl.path(), s), cPath(rl.path(), s.path1, "readlink"), s.path2,
-                        Scratch.PATH_MAX), "readlink", rl.path(), null);
-                if (n >= Scratch.PATH_MAX) {
-                    check(-Errno.ENAMETOOLONG, "readlink", rl.path(), null);
-                }
-                yield Names.decode(s.path2, 0, (int) n);
+                int n = readlink(rl.path(), s);
+                yield Names.decode(s.path2, 0, n);
             }
             case Rmdir rm -> {
                 check(sys.unlinkat(dirfd(rm.path(), s), cPath(rm.path(), s.path1, "rmdir"), Sys.AT_REMOVEDIR),
@@ -282,7 +277,37 @@ final class Ops implements Runner {
             }
             case ScandirGroup g -> throw new IllegalStateException("a group has no work of its own");
             case Request.Group g -> throw new IllegalStateException("a group has no work of its own");
+            case Request.CopyFile c -> FileOps.copy(c, s);
+            case Request.Move m -> FileOps.move(m, s);
+            case Request.CopyNode c -> FileOps.copyNode(c, s);
+            case Request.Restore r -> {
+                FileOps.restore(dirfd(r.path(), s), r.path(), r.st(), s);
+                yield null;
+            }
+            case Request.Load l -> FileOps.load(l.path(), s);
+            case Request.Slurp sl -> FileOps.slurp(sl, s);
+            case Request.Pathsync ps -> FileOps.pathsync(ps.path(), s);
         };
+    }
+
+    /**
+     * readlink into {@code s.path2}; returns the target's length. PATH_MAX bytes hold any target
+     * the kernel stores; a result that fills the buffer may be cut, which readlink(2) cannot
+     * tell apart, so it is refused.
+     */
+    static int readlink(NPath path, Scratch s) throws Exception {
+        long n = check(s.sys.readlinkat(dirfd(path, s), cPath(path, s.path1, "readlink"), s.path2,
+                Scratch.PATH_MAX), "readlink", path, null);
+        if (n >= Scratch.PATH_MAX) {
+            check(-Errno.ENAMETOOLONG, "readlink", path, null);
+        }
+        return (int) n;
+    }
+
+    /** The target of the symlink {@code path}, as bytes. */
+    static byte[] readlinkBytes(NPath path, Scratch s) throws Exception {
+        int n = readlink(path, s);
+        return s.path2.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
     }
 
     /** Power-of-two counts (block-sized transfers, 1 B … 1 GiB), boxed once. */
@@ -310,7 +335,7 @@ final class Ops implements Runner {
      * utimensat's times: NULL (both now, as IO::AIO's utime with two undefs) when both are
      * null; otherwise each given time, and UTIME_OMIT for a null one.
      */
-    private static MemorySegment times(Instant atime, Instant mtime, Scratch s) {
+    static MemorySegment times(Instant atime, Instant mtime, Scratch s) {
         if (atime == null && mtime == null) {
             return MemorySegment.NULL;
         }
@@ -336,7 +361,7 @@ final class Ops implements Runner {
     }
 
     /** The directory a path resolves against: the running AtWd's for a relative one, else none needed. */
-    private static int dirfd(NPath p, Scratch s) {
+    static int dirfd(NPath p, Scratch s) {
         return p.relative() ? s.atDir : Sys.AT_FDCWD;
     }
 
@@ -486,7 +511,7 @@ final class Ops implements Runner {
      * position when outOffset is {@link Aio#CURRENT_POSITION}. Once anything is copied, an error
      * ends the copy with the count so far (the next request meets it); before, it is thrown.
      */
-    private static long copyThroughBounce(int in, long inOffset, int out, long outOffset, long length, Scratch s)
+    static long copyThroughBounce(int in, long inOffset, int out, long outOffset, long length, Scratch s)
             throws Exception {
         Sys sys = s.sys;
         long done = 0;
@@ -562,7 +587,7 @@ final class Ops implements Runner {
         return Stat.fromStat(s.stat, FILE_STAT);
     }
 
-    private static FileStat fstat(int fd, Scratch s) throws Exception {
+    static FileStat fstat(int fd, Scratch s) throws Exception {
         if (haveStatx) {
             MemorySegment empty = s.path1;
             empty.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 0);

@@ -78,7 +78,7 @@ sealed interface Request {
     record Open(NPath path, int flags, int mode) implements Request {}
 
     /** Opens a working directory (O_PATH|O_DIRECTORY) as an {@link AioWd}. */
-    record Wd(NPath path, java.nio.file.Path given) implements Request {}
+    record Wd(NPath path, java.nio.file.Path given, boolean noFollow) implements Request {}
 
     /** Closes {@code file} (if not null) or the raw descriptor. Not pinned: it ends the pin. */
     record Close(AioFile file, int fd) implements Request {}
@@ -253,6 +253,44 @@ sealed interface Request {
     record Fsync(Fd fd, boolean dataOnly) implements Request {
         @Override public void release() { fd.unpin(); }
     }
+
+    /**
+     * aio_copy of one regular file, atomically (see FileOps.copy). {@code srcDir}/{@code dstDir}:
+     * the directories relative names resolve against (pinned until release), or null for the
+     * usual rule (absolute, or the running view's working directory).
+     */
+    record CopyFile(Fd srcDir, NPath src, Fd dstDir, NPath dst, boolean replace, boolean followSrc) implements Request {
+        @Override public void release() {
+            if (srcDir != null) srcDir.unpin();
+            if (dstDir != null) dstDir.unpin();
+        }
+    }
+
+    /**
+     * A symlink (same target bytes) or special file (mknod) recreated as {@code dst}, with
+     * {@code st}'s owner (where permitted), mode and times; dirs as in CopyFile.
+     */
+    record CopyNode(Fd srcDir, NPath src, Fd dstDir, NPath dst, FileStat st, boolean replace) implements Request {
+        @Override public void release() {
+            if (srcDir != null) srcDir.unpin();
+            if (dstDir != null) dstDir.unpin();
+        }
+    }
+
+    /** Gives {@code path} (never followed) {@code st}'s owner where permitted, its mode and its times. */
+    record Restore(NPath path, FileStat st) implements Request {}
+
+    /** aio_move: rename, or copy and unlink across file systems. */
+    record Move(NPath from, NPath to) implements Request {}
+
+    /** aio_load: the whole file as a byte array. */
+    record Load(NPath path) implements Request {}
+
+    /** aio_slurp: part of a file into a segment. */
+    record Slurp(NPath path, long offset, long length, MemorySegment dst) implements Request {}
+
+    /** aio_pathsync: fsync a path and its directory. */
+    record Pathsync(NPath path) implements Request {}
 
     /** The record of an {@link AioGroup}: its work is done by its members. */
     record Group() implements Request {}

@@ -79,7 +79,7 @@ final class Scandir {
     /** Starts the scan as {@code group} (whose request record holds this scan). */
     void start(Task group) {
         this.group = group;
-        child(new Request.Wd(dir, null), (w, e0) -> {
+        child(new Request.Wd(dir, null, false), (w, e0) -> {
             if (e0 != null) {
                 finish(null, e0);
                 return;

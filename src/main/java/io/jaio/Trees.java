@@ -1,0 +1,391 @@
+package io.jaio;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The tree operations, rmtree and copyTree, as groups: every request they make is a member
+ * of one {@link AioGroup} whose feeder takes the next step from a stack of pending ones, so at
+ * most {@link TreeOptions#limit()} requests are in flight, and cancelling the group cancels
+ * the walk.
+ *
+ * <p><b>Immune to symlink races.</b> A directory is entered only through a working directory
+ * opened with O_NOFOLLOW|O_DIRECTORY relative to its parent's, and every entry is named
+ * relative to the directory that holds it (unlinkat, openat, fstatat, mkdirat, symlinkat,
+ * mknodat). A directory swapped for a symlink after it was listed fails that open (ENOTDIR)
+ * instead of being followed: rmtree then unlinks the symlink itself, copyTree reports it. So
+ * no walk ever reads or deletes outside the tree it was given, whatever runs beside it.
+ *
+ * <p>Threads: the setup runs on the caller's thread; everything after, the feeder and every
+ * callback, runs on the delivering thread, one at a time (pollCb serialises them), so the
+ * walk's state needs no lock. It keeps going past failures: each is counted, told to
+ * {@link TreeOptions#onError} with its path, and the first (with up to 100 more suppressed)
+ * becomes the group's failure once the walk is done.
+ */
+abstract class Trees {
+    private static final int MAX_SUPPRESSED = 100;
+
+    /** A place: {@code name} under the working directory {@code dir}, or the absolute {@code name} when dir is null. */
+    record Loc(AioWd dir, Path name) {
+        String display() {
+            return dir == null ? name.toString() : dir.path().resolve(name).toString();
+        }
+    }
+
+    /** A directory being walked: its held working directories, and its children not yet done. */
+    static final class Dir {
+        final Dir parent;
+        final Loc src;     // where it is (rmtree: the one place)
+        final Loc dst;     // copyTree: where its copy is
+        final FileStat st;
+        AioWd srcWd, dstWd;
+        int pending = 1;   // its listing, then each child until done
+
+        Dir(Dir parent, Loc src, Loc dst, FileStat st) {
+            this.parent = parent;
+            this.src = src;
+            this.dst = dst;
+            this.st = st;
+        }
+    }
+
+    final Aio aio;
+    final TreeOptions options;
+    AioGroup<TreeStats> group;
+    /** Steps not yet taken, newest first: depth first, so few directories are held open at once. */
+    private final ArrayDeque<Supplier<Req<?>>> steps = new ArrayDeque<>();
+    /** The feeder has found no step and been removed; the next step sets it again. */
+    private boolean starved = true;
+    private Throwable first;
+    long dirs, files, links, others, bytes, failures;
+
+    private final Consumer<AioGroup<TreeStats>> feeder = g -> {
+        for (Supplier<Req<?>> step; (step = steps.pollFirst()) != null; ) {
+            Req<?> r;
+            try {
+                r = step.get();
+            } catch (RuntimeException e) {
+                fail("?", e);    // a step refused at submission (closed Aio): the walk cannot go on there
+                continue;
+            }
+            g.add(r);
+            return;
+        }
+        starved = true;
+    };
+
+    Trees(Aio aio, TreeOptions options) {
+        this.aio = aio;
+        this.options = options;
+    }
+
+    /** Starts the walk as a group; {@code cb} gets the stats (or the first failure). */
+    AioGroup<TreeStats> start(Runnable firstSteps, java.util.function.BiConsumer<? super TreeStats, ? super Throwable> cb) {
+        return aio.group(g -> {
+            group = g;
+            g.finisher(this::stats);
+            g.limit(options.limit());
+            firstSteps.run();
+        }, cb);
+    }
+
+    TreeStats stats() {
+        return new TreeStats(dirs, files, links, others, bytes, failures);
+    }
+
+    /** Queues a step: a function that submits one request (whose callback may queue more). */
+    void step(Supplier<Req<?>> s) {
+        steps.addFirst(s);
+        if (starved) {
+            starved = false;
+            group.feed(feeder);
+        }
+    }
+
+    /** The view that names {@code loc}. */
+    Aio in(Loc loc) {
+        return loc.dir() == null ? aio : aio.at(loc.dir());
+    }
+
+    void fail(String path, Throwable e) {
+        failures++;
+        if (first == null) {
+            first = e;
+            group.fail(e);
+        } else if (first.getSuppressed().length < MAX_SUPPRESSED && first != e) {
+            first.addSuppressed(e);
+        }
+        if (options.onError() != null) {
+            options.onError().accept(path, e);
+        }
+    }
+
+    static boolean is(Throwable e, String errno) {
+        return e instanceof ErrnoException x && x.errnoName().equals(errno);
+    }
+
+    static void closeQuietly(AioWd w) {
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    /** {@code dir} has one child fewer to wait for; at 0 it is finished. */
+    void childDone(Dir d) {
+        if (d != null && --d.pending == 0) {
+            finished(d);
+        }
+    }
+
+    /** Everything inside {@code d} is done. */
+    abstract void finished(Dir d);
+
+    // ================================================================ rmtree
+
+    /** rmtree: unlink everything, deepest first, then rmdir each directory once empty. */
+    static final class Remove extends Trees {
+        Remove(Aio aio, TreeOptions options) {
+            super(aio, options);
+        }
+
+        void begin(Path root) {
+            Loc loc = new Loc(null, root);
+            step(() -> aio.lstat(root, (st, e) -> {
+                if (e != null) {
+                    fail(root.toString(), e);
+                } else if (st.isDirectory()) {
+                    enter(null, loc);
+                } else {
+                    unlink(null, loc, st.isSymbolicLink() ? 1 : st.isRegularFile() ? 0 : 2);
+                }
+            }));
+        }
+
+        /** Opens {@code loc} as a directory without following it, then lists it. */
+        private void enter(Dir parent, Loc loc) {
+            step(() -> in(loc).wdNoFollow(loc.name(), (w, e) -> {
+                if (e != null && parent != null && (is(e, "ENOTDIR") || is(e, "ELOOP"))) {
+                    unlink(parent, loc, 1);    // swapped for a symlink (or file) since it was listed: remove that, not its target
+                } else if (e != null) {
+                    fail(loc.display(), e);
+                    childDone(parent);
+                } else {
+                    Dir d = new Dir(parent, loc, null, null);
+                    d.srcWd = w;
+                    list(d);
+                }
+            }));
+        }
+
+        private void list(Dir d) {
+            step(() -> aio.at(d.srcWd).readdirx(Path.of("."), Aio.READDIR_DENTS, (entries, e) -> {
+                if (e != null) {
+                    fail(d.src.display(), e);
+                } else {
+                    for (DirEntry x : entries) {
+                        d.pending++;
+                        Loc child = new Loc(d.srcWd, Path.of(x.name()));
+                        switch (x.type()) {
+                            case DIR -> enter(d, child);
+                            case UNKNOWN -> step(() -> aio.at(d.srcWd).lstat(child.name(), (st, e2) -> {
+                                if (e2 != null) {
+                                    fail(child.display(), e2);
+                                    childDone(d);
+                                } else if (st.isDirectory()) {
+                                    enter(d, child);
+                                } else {
+                                    unlink(d, child, st.isSymbolicLink() ? 1 : st.isRegularFile() ? 0 : 2);
+                                }
+                            }));
+                            default -> unlink(d, child, x.type() == DirEntry.Type.LNK ? 1 : x.type() == DirEntry.Type.REG ? 0 : 2);
+                        }
+                    }
+                }
+                childDone(d);
+            }));
+        }
+
+        /** Unlinks a non-directory; kind 0 file, 1 symlink, 2 other (for the counts). */
+        private void unlink(Dir parent, Loc loc, int kind) {
+            step(() -> in(loc).unlink(loc.name(), (v, e) -> {
+                if (e != null) {
+                    fail(loc.display(), e);
+                } else if (kind == 0) {
+                    files++;
+                } else if (kind == 1) {
+                    links++;
+                } else {
+                    others++;
+                }
+                childDone(parent);
+            }));
+        }
+
+        @Override
+        void finished(Dir d) {
+            closeQuietly(d.srcWd);
+            step(() -> in(d.src).rmdir(d.src.name(), (v, e) -> {
+                if (e != null) {
+                    fail(d.src.display(), e);
+                } else {
+                    dirs++;
+                }
+                childDone(d.parent);
+            }));
+        }
+    }
+
+    // ================================================================ copyTree
+
+    /** copyTree: directories made (and merged into) first, their mode and times set last. */
+    static final class Copy extends Trees {
+        /** The copy's root directory, which the walk must never enter as a source (dst inside src). */
+        private long dstRootDev = -1, dstRootIno = -1;
+
+        Copy(Aio aio, TreeOptions options) {
+            super(aio, options);
+        }
+
+        void begin(Path src, Path dst) {
+            step(() -> aio.lstat(src, (st, e) -> {
+                if (e != null) {
+                    fail(src.toString(), e);
+                } else {
+                    entry(null, new Loc(null, src), new Loc(null, dst), st);
+                }
+            }));
+        }
+
+        private void entry(Dir parent, Loc src, Loc dst, FileStat st) {
+            if (st.isDirectory()) {
+                makeDir(parent, src, dst, st);
+            } else if (st.isRegularFile()) {
+                step(() -> copyFile(src, dst, (n, e) -> {
+                    if (e != null) {
+                        fail(is(e, "EEXIST") ? dst.display() : src.display(), e);
+                    } else {
+                        files++;
+                        bytes += n;
+                    }
+                    childDone(parent);
+                }));
+            } else {
+                step(() -> copyNode(src, dst, st, (v, e) -> {
+                    if (e != null) {
+                        fail(dst.display(), e);
+                    } else if (st.isSymbolicLink()) {
+                        links++;
+                    } else {
+                        others++;
+                    }
+                    childDone(parent);
+                }));
+            }
+        }
+
+        private Req<Long> copyFile(Loc src, Loc dst, java.util.function.BiConsumer<Long, Throwable> cb) {
+            if (src.dir() == null) {
+                // the root: a single file, named by absolute paths
+                return aio.copyAt(null, src.name(), null, dst.name(), options.replace(), cb);
+            }
+            return aio.copyAt(src.dir(), src.name(), dst.dir(), dst.name(), options.replace(), cb);
+        }
+
+        private Req<Void> copyNode(Loc src, Loc dst, FileStat st, java.util.function.BiConsumer<Void, Throwable> cb) {
+            return aio.copyNodeAt(src.dir(), src.name(), dst.dir(), dst.name(), st, options.replace(), cb);
+        }
+
+        /** mkdir (an existing directory is merged into), then open both sides and list the source. */
+        private void makeDir(Dir parent, Loc src, Loc dst, FileStat st) {
+            step(() -> in(dst).mkdir(dst.name(), 0700, (v, e) -> {
+                if (is(e, "EEXIST")) {
+                    step(() -> in(dst).lstat(dst.name(), (d, e2) -> {
+                        if (e2 == null && d.isDirectory()) {
+                            open(parent, src, dst, st);
+                        } else {
+                            fail(dst.display(), e);
+                            childDone(parent);
+                        }
+                    }));
+                } else if (e != null) {
+                    fail(dst.display(), e);
+                    childDone(parent);
+                } else {
+                    open(parent, src, dst, st);
+                }
+            }));
+        }
+
+        private void open(Dir parent, Loc src, Loc dst, FileStat st) {
+            Dir d = new Dir(parent, src, dst, st);
+            step(() -> in(src).wdNoFollow(src.name(), (w, e) -> {
+                if (e != null) {
+                    fail(src.display(), e);
+                    childDone(parent);
+                    return;
+                }
+                d.srcWd = w;
+                step(() -> in(dst).wdNoFollow(dst.name(), (w2, e2) -> {
+                    if (e2 != null) {
+                        closeQuietly(d.srcWd);
+                        fail(dst.display(), e2);
+                        childDone(parent);
+                        return;
+                    }
+                    d.dstWd = w2;
+                    if (parent != null) {
+                        list(d);
+                        return;
+                    }
+                    step(() -> in(dst).lstat(dst.name(), (rootCopy, e3) -> {
+                        if (e3 == null) {
+                            dstRootDev = rootCopy.dev();
+                            dstRootIno = rootCopy.ino();
+                        }
+                        list(d);
+                    }));
+                }));
+            }));
+        }
+
+        private void list(Dir d) {
+            step(() -> aio.at(d.srcWd).readdirx(Path.of("."), Aio.READDIR_STAT, (entries, e) -> {
+                if (e != null) {
+                    fail(d.src.display(), e);
+                } else {
+                    List<DirEntry> all = entries;
+                    for (DirEntry x : all) {
+                        if (x.stat().isDirectory() && x.stat().dev() == dstRootDev && x.stat().ino() == dstRootIno) {
+                            String where = d.srcWd.path().resolve(x.name()).toString();
+                            fail(where, new java.io.IOException("jaio: " + where
+                                    + " is the copy itself (the destination lies inside the source): not copied into itself"));
+                            continue;
+                        }
+                        d.pending++;
+                        Path name = Path.of(x.name());
+                        entry(d, new Loc(d.srcWd, name), new Loc(d.dstWd, name), x.stat());
+                    }
+                }
+                childDone(d);
+            }));
+        }
+
+        @Override
+        void finished(Dir d) {
+            closeQuietly(d.srcWd);
+            closeQuietly(d.dstWd);
+            // Last: the directory's own mode and times, once nothing more will change inside it.
+            step(() -> in(d.dst).restore(d.dst.name(), d.st, (v, e) -> {
+                if (e != null) {
+                    fail(d.dst.display(), e);
+                } else {
+                    dirs++;
+                }
+                childDone(d.parent);
+            }));
+        }
+    }
+}
