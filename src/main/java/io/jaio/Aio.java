@@ -1055,7 +1055,7 @@ public final class Aio implements AutoCloseable {
     public Req<Long> copy(Path src, Path dst, BiConsumer<? super Long, ? super Throwable> cb) {
         NPath from = path(src, "src");
         NPath to = path(dst, "dst");
-        return submit(new Request.CopyFile(null, from, null, to, true, true), cb);
+        return submit(new Request.CopyFile(null, from, null, to, true, true, true), cb);
     }
 
     /**
@@ -1067,7 +1067,7 @@ public final class Aio implements AutoCloseable {
         NPath from = new Aio(engine, priority, srcDir).path(srcName, "src");
         NPath to = new Aio(engine, priority, dstDir).path(dstName, "dst");
         return new Aio(engine, priority, null).submit(new Request.CopyFile(srcDir == null ? null : fd(srcDir.file()), from,
-                dstDir == null ? null : fd(dstDir.file()), to, replace, false), cb);
+                dstDir == null ? null : fd(dstDir.file()), to, replace, false, false), cb);
     }
 
     /** A symlink or special file {@code srcName} under {@code srcDir} recreated under {@code dstDir} (tree operations). */

@@ -52,12 +52,15 @@ final class FileOps {
             if (!st.isRegularFile()) {
                 check(-Errno.EINVAL, "copy (not a regular file)", c.src(), null);
             }
-            NPath tmp = temporaryName(c.dst());
+            // Atomic: a temporary name, renamed over dst at the end. Otherwise dst itself
+            // (O_EXCL, or O_TRUNC to replace), unlinked again if the copy fails.
+            NPath tmp = c.atomic() ? temporaryName(c.dst()) : c.dst();
+            int flags = Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_NOFOLLOW | Sys.O_CLOEXEC
+                    | (c.atomic() || !c.replace() ? Fcntl.O_EXCL : Fcntl.O_TRUNC);
             int out = -1;
             for (int attempt = 0; out < 0; attempt++) {
-                int r = sys.openat(dstDir, cPath(tmp, s.path1, "open"),
-                        Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_NOFOLLOW | Sys.O_CLOEXEC, 0600);
-                if (r == -Errno.EEXIST && attempt < 8) {
+                int r = sys.openat(dstDir, cPath(tmp, s.path1, "open"), flags, 0600);
+                if (r == -Errno.EEXIST && c.atomic() && attempt < 8) {
                     tmp = temporaryName(c.dst());
                 } else if (r != -Errno.EINTR) {
                     out = (int) check(r, "open", tmp, null);
@@ -71,10 +74,12 @@ final class FileOps {
                 int fd = out;
                 out = -1;
                 check(sys.close(fd), "close", tmp, null);    // NFS reports write-back errors here
-                MemorySegment from = cPath(tmp, s.path1, "rename");
-                MemorySegment to = cPath(c.dst(), s.path2, "rename");
-                check(c.replace() ? sys.renameat(dstDir, from, dstDir, to)
-                        : sys.renameat2(dstDir, from, dstDir, to, RENAME_NOREPLACE), "rename", c.dst(), null);
+                if (c.atomic()) {
+                    MemorySegment from = cPath(tmp, s.path1, "rename");
+                    MemorySegment to = cPath(c.dst(), s.path2, "rename");
+                    check(c.replace() ? sys.renameat(dstDir, from, dstDir, to)
+                            : sys.renameat2(dstDir, from, dstDir, to, RENAME_NOREPLACE), "rename", c.dst(), null);
+                }
                 tmp = null;
                 return Ops.boxed(n);
             } finally {
@@ -206,7 +211,7 @@ final class FileOps {
         }
         FileStat st = Ops.stat(m.from(), false, s);
         if (st.isRegularFile()) {
-            copy(new CopyFile(null, m.from(), null, m.to(), true, false), s);
+            copy(new CopyFile(null, m.from(), null, m.to(), true, false, true), s);
         } else if (st.isSymbolicLink()) {
             byte[] target = Ops.readlinkBytes(m.from(), s);
             NPath tmp = temporaryName(m.to());

@@ -255,11 +255,13 @@ sealed interface Request {
     }
 
     /**
-     * aio_copy of one regular file, atomically (see FileOps.copy). {@code srcDir}/{@code dstDir}:
+     * aio_copy of one regular file (see FileOps.copy): atomically through a temporary file, or
+     * straight into {@code dst} (the tree walks: half the metadata updates). {@code srcDir}/{@code dstDir}:
      * the directories relative names resolve against (pinned until release), or null for the
      * usual rule (absolute, or the running view's working directory).
      */
-    record CopyFile(Fd srcDir, NPath src, Fd dstDir, NPath dst, boolean replace, boolean followSrc) implements Request {
+    record CopyFile(Fd srcDir, NPath src, Fd dstDir, NPath dst, boolean replace, boolean followSrc, boolean atomic)
+            implements Request {
         @Override public void release() {
             if (srcDir != null) srcDir.unpin();
             if (dstDir != null) dstDir.unpin();

@@ -60,6 +60,8 @@ abstract class Trees {
     /** The feeder has found no step and been removed; the next step sets it again. */
     private boolean starved = true;
     private Throwable first;
+    /** Directories holding working directories open: let go of when the walk ends, however it ends. */
+    private final java.util.Set<Dir> open = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     long dirs, files, links, others, bytes, failures;
 
     private final Consumer<AioGroup<TreeStats>> feeder = g -> {
@@ -86,14 +88,35 @@ abstract class Trees {
     AioGroup<TreeStats> start(Runnable firstSteps, java.util.function.BiConsumer<? super TreeStats, ? super Throwable> cb) {
         return aio.group(g -> {
             group = g;
-            g.finisher(this::stats);
+            g.finisher(this::end);
             g.limit(options.limit());
             firstSteps.run();
         }, cb);
     }
 
-    TreeStats stats() {
+    /**
+     * The group has ended (done, failed or cancelled): closes what a cancelled walk left open
+     * and makes the result. Runs under the group's lock, after the last member.
+     */
+    private TreeStats end() {
+        for (Dir d : open) {
+            closeQuietly(d.srcWd);
+            closeQuietly(d.dstWd);
+        }
+        open.clear();
         return new TreeStats(dirs, files, links, others, bytes, failures);
+    }
+
+    /** {@code d} now holds working directories (srcWd, and dstWd if copying). */
+    void holding(Dir d) {
+        open.add(d);
+    }
+
+    /** {@code d} is done: lets go of its working directories. */
+    void release(Dir d) {
+        open.remove(d);
+        closeQuietly(d.srcWd);
+        closeQuietly(d.dstWd);
     }
 
     /** Queues a step: a function that submits one request (whose callback may queue more). */
@@ -175,6 +198,7 @@ abstract class Trees {
                 } else {
                     Dir d = new Dir(parent, loc, null, null);
                     d.srcWd = w;
+                    holding(d);
                     list(d);
                 }
             }));
@@ -226,7 +250,7 @@ abstract class Trees {
 
         @Override
         void finished(Dir d) {
-            closeQuietly(d.srcWd);
+            release(d);
             step(() -> in(d.src).rmdir(d.src.name(), (v, e) -> {
                 if (e != null) {
                     fail(d.src.display(), e);
@@ -328,9 +352,10 @@ abstract class Trees {
                     return;
                 }
                 d.srcWd = w;
+                holding(d);
                 step(() -> in(dst).wdNoFollow(dst.name(), (w2, e2) -> {
                     if (e2 != null) {
-                        closeQuietly(d.srcWd);
+                        release(d);
                         fail(dst.display(), e2);
                         childDone(parent);
                         return;
@@ -375,8 +400,7 @@ abstract class Trees {
 
         @Override
         void finished(Dir d) {
-            closeQuietly(d.srcWd);
-            closeQuietly(d.dstWd);
+            release(d);
             // Last: the directory's own mode and times, once nothing more will change inside it.
             step(() -> in(d.dst).restore(d.dst.name(), d.st, (v, e) -> {
                 if (e != null) {

@@ -8,7 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The {@code jaio} command line: {@code treescan}, {@code cp} and {@code bench}. Run it with
+ * The {@code jaio} command line: {@code treescan}, {@code cp}, {@code rm}, {@code mv} and {@code bench}. Run it with
  * {@code bin/jaio}, which builds the project and finds a JDK by itself.
  *
  * <p>This package is the only user of picocli; the library ({@code io.jaio} and its internals)
@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  */
 @Command(name = "jaio", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Asynchronous file I/O for Java, from the command line.",
-        subcommands = {TreeScan.class, Copy.class, Bench.class})
+        subcommands = {TreeScan.class, Copy.class, Remove.class, Move.class, Bench.class})
 public final class Main {
     /** Where commands write: their output and their diagnostics. */
     record Io(PrintStream out, PrintStream err) {}
@@ -69,6 +69,30 @@ public final class Main {
                     option + " must be in " + min + ".." + max + ", was " + value);
         }
         return value;
+    }
+
+    /**
+     * Runs {@code work}; if the JVM is stopped meanwhile (Ctrl-C, SIGTERM), prints
+     * {@code "jaio: " + message} on the way out, so an interrupted command says what it left.
+     */
+    static int interruptible(PrintStream err, String message, java.util.concurrent.Callable<Integer> work) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            if (!finished.get()) {
+                err.println("jaio: " + message);
+            }
+        }, "jaio-interrupted");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return work.call();
+        } finally {
+            finished.set(true);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran) and has seen finished
+            }
+        }
     }
 
     /** Refuses an empty path argument (it would mean the current directory, or "/" once joined). */

@@ -164,14 +164,66 @@ class CliRealTreeTest {
     }
 
     @Test
-    void aFifoIsReportedAndTheExitCodeSaysSo(@TempDir Path out) throws Exception {
+    void aFifoIsCopiedAsAFifoAsCpADoes(@TempDir Path out) throws Exception {
         Path d = Files.createDirectory(out.resolve("withfifo"));
         Files.writeString(d.resolve("f"), "x");
-        sh("mkfifo", d.resolve("fifo").toString());
+        sh("mkfifo", "-m", "0604", d.resolve("fifo").toString());
         CliTest.Result r = run("cp", d.toString(), out.resolve("copy").toString());
-        assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains(d.resolve("fifo") + ": a fifo: not copied");
+        assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.readString(out.resolve("copy/f"))).isEqualTo("x");
+        assertThat(Files.readAttributes(out.resolve("copy/fifo"), java.nio.file.attribute.PosixFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()).isTrue();
+        assertThat(Files.getPosixFilePermissions(out.resolve("copy/fifo"))).isEqualTo(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw----r--"));
+    }
+
+    @Test
+    void rmRecursiveRemovesACopyOfASystemTreeAndRefusesBadArguments(@TempDir Path out) throws Exception {
+        Path copy = out.resolve("copy");
+        sh("cp", "-a", source.toString(), copy.toString());
+        long entries = records(sh("find", copy.toString(), "-print0")).size();
+        assertThat(entries).isGreaterThan(10);
+        CliTest.Result r = run("rm", "-r", "--in-flight", "16", copy.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.exists(copy, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+        // without -r a directory is refused; -f ignores what does not exist
+        Path d = Files.createDirectories(out.resolve("d"));
+        CliTest.Result notR = run("rm", d.toString());
+        assertThat(notR.code()).isEqualTo(1);
+        assertThat(notR.err()).contains(d.toString()).contains("EISDIR");
+        assertThat(run("rm", "-r", "-f", out.resolve("missing").toString()).code()).isZero();
+        CliTest.Result missing = run("rm", "-r", out.resolve("missing").toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains(out.resolve("missing").toString()).contains("ENOENT");
+        assertThat(run("rm", "-r", "").code()).isEqualTo(2);
+        assertThat(run("rm", "-r", "/").code()).isEqualTo(2);
+        assertThat(run("rm", "-r", "--in-flight", "0", d.toString()).code()).isEqualTo(2);
+        assertThat(Files.isDirectory(d)).isTrue();
+    }
+
+    @Test
+    void mvRenamesAndMovesATreeAcrossFileSystems(@TempDir Path out) throws Exception {
+        Path shm = Path.of("/dev/shm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm), "no /dev/shm; skipped");
+        Path tree = out.resolve("tree");
+        sh("cp", "-a", source.resolve("odd").toString(), tree.toString());
+        List<String> before = describe(tree);
+        CliTest.Result renamed = run("mv", tree.toString(), out.resolve("renamed").toString());
+        assertThat(renamed.code()).as(renamed.err()).isZero();
+        assertThat(describe(out.resolve("renamed"))).isEqualTo(before);
+        Path other = Files.createTempDirectory(shm, "jaio-mv");
+        try {
+            CliTest.Result across = run("mv", out.resolve("renamed").toString(), other.toString());    // into the directory
+            assertThat(across.code()).as(across.err()).isZero();
+            assertThat(Files.exists(out.resolve("renamed"))).isFalse();
+            assertThat(describe(other.resolve("renamed"))).isEqualTo(before);
+            CliTest.Result missing = run("mv", out.resolve("missing").toString(), other.toString());
+            assertThat(missing.code()).isEqualTo(1);
+            assertThat(missing.err()).contains("ENOENT");
+            assertThat(run("mv", "", other.toString()).code()).isEqualTo(2);
+        } finally {
+            sh("rm", "-rf", other.toString());
+        }
     }
 
     @Test
@@ -238,6 +290,18 @@ class CliRealTreeTest {
             assertThat(copy.code).isEqualTo(1);
             assertThat(copy.err).contains(t + "/locked").contains("EACCES");
             assertThat(Files.readString(writable.resolve("copy/a"))).isEqualTo("a");
+            // a destination nobody may write: each failure named, nothing half-written
+            Path readOnly = Files.createDirectory(base.resolve("ro"));
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Outcome denied = outcome(concat(jaio, "cp", t, readOnly.resolve("copy").toString()));
+            assertThat(denied.code).isEqualTo(1);
+            assertThat(denied.err).contains(readOnly.resolve("copy").toString()).contains("EACCES");
+            assertThat(Files.exists(readOnly.resolve("copy"))).isFalse();
+            // rm -r of a tree with a directory nobody may enter: that one is reported, the rest removed
+            Outcome rm = outcome(concat(jaio, "rm", "-r", writable.resolve("copy").toString()));
+            assertThat(rm.code).isEqualTo(1);
+            assertThat(rm.err).contains(writable.resolve("copy/locked").toString()).contains("EACCES");
+            assertThat(Files.exists(writable.resolve("copy/a"))).isFalse();
         } finally {
             if (Files.exists(base.resolve("tree/locked"))) {
                 Files.setPosixFilePermissions(base.resolve("tree/locked"), PosixFilePermissions.fromString("rwx------"));

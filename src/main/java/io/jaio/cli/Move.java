@@ -1,0 +1,95 @@
+package io.jaio.cli;
+
+import io.jaio.Aio;
+import io.jaio.ErrnoException;
+import io.jaio.FileStat;
+import io.jaio.TreeOptions;
+import io.jaio.TreeStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@code jaio mv}: {@link Aio#move} (rename, or copy and unlink across file systems); a
+ * directory across file systems is {@link Aio#copyTree} then {@link Aio#rmtree}.
+ */
+@Command(name = "mv", mixinStandardHelpOptions = true,
+        description = {
+            "Move (rename) a file, symlink or directory. Into an existing directory DST, SRC moves to DST/NAME.",
+            "Across file systems a file is copied and then removed; a directory tree is copied whole (as jaio cp) "
+                    + "and the source removed only if every entry was copied.",
+            "Exit status: 0 on success; 1 on failure (on stderr with its path and errno name); 2 for bad arguments."})
+final class Move implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SRC", description = "What to move.")
+    String src;
+
+    @Parameters(index = "1", paramLabel = "DST", description = "Its new name, or an existing directory to move it into.")
+    String dst;
+
+    @Override
+    public Integer call() throws Exception {
+        Main.path(spec, "SRC", src);
+        Main.path(spec, "DST", dst);
+        PrintStream err = Main.io().err();
+        return Main.interruptible(err, "mv: interrupted: " + src + " may be partly copied to " + dst, () -> move(err));
+    }
+
+    private int move(PrintStream err) {
+        try (Aio aio = Aio.create()) {
+            Path from = Path.of(src);
+            Path to = Path.of(dst);
+            FileStat target = join(aio.stat(to));
+            if (target != null && target.isDirectory() && from.getFileName() != null) {
+                to = to.resolve(from.getFileName());
+            }
+            try {
+                aio.move(from, to).join();
+                return 0;
+            } catch (CompletionException e) {
+                if (!(e.getCause() instanceof ErrnoException x && x.errnoName().equals("EXDEV"))) {
+                    report(err, src, e.getCause());
+                    return 1;
+                }
+            }
+            // A directory across file systems: copy the tree, and remove the source only if all of it arrived.
+            Path dest = to;
+            TreeOptions options = TreeOptions.defaults().onError((path, e) -> report(err, path, e));
+            try {
+                TreeStats copied = aio.copyTree(from, dest, options, null).join();
+                if (copied.failures() > 0) {
+                    return 1;
+                }
+            } catch (CompletionException e) {
+                err.println("jaio: mv: " + src + " not removed: its copy at " + dest + " is incomplete");
+                return 1;
+            }
+            try {
+                aio.rmtree(from, options, null).join();
+                return 0;
+            } catch (CompletionException e) {
+                return 1;
+            }
+        }
+    }
+
+    private static <T> T join(io.jaio.Req<T> r) {
+        try {
+            return r.join();
+        } catch (CompletionException e) {
+            return null;
+        }
+    }
+
+    private static void report(PrintStream err, String path, Throwable e) {
+        err.println("jaio: mv: " + path + ": " + (e instanceof ErrnoException x ? x.getReason() : e.getMessage()));
+    }
+}
