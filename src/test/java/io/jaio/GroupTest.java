@@ -208,6 +208,24 @@ class GroupTest {
     }
 
     @Test
+    void aGroupIsDeliveredWithThePriorityOfTheViewThatMadeIt() throws Exception {
+        try (Aio aio = Aio.builder().delivery(Delivery.MANUAL).build()) {
+            ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+            aio.withPriority(-4).nop((v, e) -> order.add("low nop"));
+            aio.withPriority(4).group(g -> { }, (v, e) -> order.add("high group"));
+            aio.withPriority(-4).group(g -> { }, (v, e) -> order.add("low group"));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (aio.npending() < 3 && System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            assertThat(aio.nreqs()).isEqualTo(3);    // groups count in nreqs until delivered
+            aio.pollCb();
+            assertThat(order).first().isEqualTo("high group");
+            assertThat(aio.nreqs()).isZero();
+        }
+    }
+
+    @Test
     void aMemberDeliveredBeforeItIsAddedCountsAsFinished() throws Exception {
         try (Aio aio = Aio.create()) {
             Req<Void> early = aio.nop();
