@@ -88,6 +88,8 @@ public final class Aio implements AutoCloseable {
     public static final int DEFAULT_SCANDIR_MAXREQ = 4;
 
     private static final System.Logger LOG = System.getLogger("io.jaio");
+    /** The io_uring refusal is logged once per process. */
+    private static final java.util.concurrent.atomic.AtomicBoolean RING_LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
     /** Never started; a segment it may access is one any worker may access. */
     private static final Thread ANY_THREAD = Thread.ofPlatform().unstarted(() -> {});
 
@@ -118,6 +120,7 @@ public final class Aio implements AutoCloseable {
         private int maxParallel = -1;
         private int maxOutstanding = Integer.MAX_VALUE;
         private ThreadKind threads = ThreadKind.PLATFORM;
+        private Backend backend = defaultBackend();
         private Delivery delivery = Delivery.AUTO;
         private Consumer<Throwable> errorHandler =
                 e -> LOG.log(System.Logger.Level.WARNING, "jaio: a callback or executor failed", e);
@@ -145,6 +148,28 @@ public final class Aio implements AutoCloseable {
         /** Platform (default) or virtual worker threads. */
         public Builder threads(ThreadKind kind) {
             this.threads = Objects.requireNonNull(kind, "kind");
+            return this;
+        }
+
+        /**
+         * The default backend: the system property {@code io.jaio.backend} ({@code THREADS} or
+         * {@code IO_URING}) if set, else {@link Backend#THREADS}.
+         */
+        private static Backend defaultBackend() {
+            String p = System.getProperty("io.jaio.backend");
+            if (p == null || p.isBlank()) {
+                return Backend.THREADS;
+            }
+            try {
+                return Backend.valueOf(p.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("io.jaio.backend must be THREADS or IO_URING, was " + p, e);
+            }
+        }
+
+        /** How requests reach the kernel; default {@link Backend#THREADS} (see {@link Backend}). */
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
             return this;
         }
 
@@ -182,7 +207,14 @@ public final class Aio implements AutoCloseable {
                     // a failing handler must not take the dispatcher down with it
                 }
             };
-            Engine engine = new Engine(Ops.INSTANCE, mode, ex, threads == ThreadKind.VIRTUAL, wanted, safe);
+            Engine engine = new Engine(Ops.INSTANCE, mode, ex, threads == ThreadKind.VIRTUAL, wanted, safe,
+                    backend == Backend.IO_URING);
+            if (engine.ringUnavailable() != null) {
+                if (RING_LOGGED.compareAndSet(false, true)) {
+                    LOG.log(System.Logger.Level.INFO, "jaio: io_uring unavailable, running on worker threads: "
+                            + engine.ringUnavailable());
+                }
+            }
             engine.maxOutstanding(maxOutstanding);
             Jfr.opened(engine);
             return new Aio(engine, 0, null);
@@ -239,6 +271,16 @@ public final class Aio implements AutoCloseable {
     Req<AioWd> wdNoFollow(Path dir, BiConsumer<? super AioWd, ? super Throwable> cb) {
         NPath p = path(dir, "dir");
         return submit(new Request.Wd(p, Path.of(p.display()), true), cb);
+    }
+
+    /** The backend that runs: {@link Backend#IO_URING} only if it was asked for and the kernel allowed it. */
+    public Backend backend() {
+        return engine.usesRing() ? Backend.IO_URING : Backend.THREADS;
+    }
+
+    /** Why io_uring was asked for and is not used (the kernel's refusal), or null. */
+    public String backendFallbackReason() {
+        return engine.ringUnavailable();
     }
 
     /** The priority of this view's requests. */
@@ -1064,25 +1106,41 @@ public final class Aio implements AutoCloseable {
      */
     Req<Long> copyAt(AioWd srcDir, Path srcName, AioWd dstDir, Path dstName, boolean replace,
                      BiConsumer<? super Long, ? super Throwable> cb) {
-        NPath from = new Aio(engine, priority, srcDir).path(srcName, "src");
-        NPath to = new Aio(engine, priority, dstDir).path(dstName, "dst");
-        return new Aio(engine, priority, null).submit(new Request.CopyFile(srcDir == null ? null : fd(srcDir.file()), from,
-                dstDir == null ? null : fd(dstDir.file()), to, replace, false, false), cb);
+        // Replacing goes through a temporary file renamed over the old one: never truncates an
+        // existing file (which may be a hard link to the source) and never leaves half of one.
+        return at2(srcDir, srcName, dstDir, dstName, (from, to, srcFd, dstFd) ->
+                new Request.CopyFile(srcFd, from, dstFd, to, replace, false, replace), cb);
     }
 
     /** A symlink or special file {@code srcName} under {@code srcDir} recreated under {@code dstDir} (tree operations). */
     Req<Void> copyNodeAt(AioWd srcDir, Path srcName, AioWd dstDir, Path dstName, FileStat st, boolean replace,
                          BiConsumer<? super Void, ? super Throwable> cb) {
-        Aio plain = new Aio(engine, priority, null);
-        NPath from = new Aio(engine, priority, srcDir).path(srcName, "src");
-        NPath to = new Aio(engine, priority, dstDir).path(dstName, "dst");
-        return plain.submit(new Request.CopyNode(srcDir == null ? null : fd(srcDir.file()), from,
-                dstDir == null ? null : fd(dstDir.file()), to, st, replace), cb);
+        return at2(srcDir, srcName, dstDir, dstName, (from, to, srcFd, dstFd) ->
+                new Request.CopyNode(srcFd, from, dstFd, to, st, replace), cb);
     }
 
     /** Owner (where permitted), mode and times of {@code st} onto {@code path}, never following it (tree operations). */
     Req<Void> restore(Path path, FileStat st, BiConsumer<? super Void, ? super Throwable> cb) {
         return submit(new Request.Restore(path(path, "path"), st), cb);
+    }
+
+    private interface TwoDirRequest {
+        Request make(NPath from, NPath to, Fd srcDir, Fd dstDir);
+    }
+
+    /**
+     * A request naming {@code srcName} under {@code srcDir} and {@code dstName} under
+     * {@code dstDir}; with both dirs null (a tree operation's root), both names resolve as in
+     * this view, working directory included.
+     */
+    private <T> Req<T> at2(AioWd srcDir, Path srcName, AioWd dstDir, Path dstName, TwoDirRequest make,
+                           BiConsumer<? super T, ? super Throwable> cb) {
+        if (srcDir == null && dstDir == null) {
+            return submit(make.make(path(srcName, "src"), path(dstName, "dst"), null, null), cb);
+        }
+        NPath from = new Aio(engine, priority, srcDir).path(srcName, "src");
+        NPath to = new Aio(engine, priority, dstDir).path(dstName, "dst");
+        return new Aio(engine, priority, null).submit(make.make(from, to, fd(srcDir.file()), fd(dstDir.file())), cb);
     }
 
     /**
@@ -1171,8 +1229,12 @@ public final class Aio implements AutoCloseable {
     public Req<TreeStats> rmtree(Path root, TreeOptions options, BiConsumer<? super TreeStats, ? super Throwable> cb) {
         Objects.requireNonNull(options, "options");
         Path r = treePath(root, "root");
-        if (r.getParent() == null && r.isAbsolute()) {
-            throw new IllegalArgumentException("jaio: refusing to remove the root directory /");
+        Path last = root.getFileName();
+        if (last != null && (last.toString().equals(".") || last.toString().equals(".."))) {
+            throw new IllegalArgumentException("jaio: refusing to remove '.' or '..' (as rm does): " + root);
+        }
+        if (r.isAbsolute() && r.normalize().getParent() == null) {
+            throw new IllegalArgumentException("jaio: refusing to remove the root directory /: " + root);
         }
         Trees.Remove walk = new Trees.Remove(this, options);
         return walk.start(() -> walk.begin(r), cb);
@@ -1180,8 +1242,10 @@ public final class Aio implements AutoCloseable {
 
     /**
      * Copies the tree {@code src} to {@code dst} (not into it: {@code dst} becomes the copy),
-     * as {@code cp -a} does: directories (merged into where they exist), regular files (each
-     * as {@link #copy}: atomically, data by copy_file_range), symlinks (target bytes exactly)
+     * as {@code cp -a} does: directories (merged into where they exist), regular files (data by
+     * copy_file_range; a new file is created with O_EXCL and unlinked again if its copy fails,
+     * a replaced one is written to a temporary file renamed over it, as {@link #copy} does, so
+     * an existing file is never truncated), symlinks (target bytes exactly)
      * and fifos, sockets and devices (mknod, devices with the privilege); modes, owners where
      * permitted, and times to the nanosecond, a directory's set once everything inside it is
      * done. A symlink is copied as a symlink, never followed, and the walk is immune to
@@ -1429,8 +1493,17 @@ public final class Aio implements AutoCloseable {
         return submit(r, new Req<>(engine, cb));
     }
 
+    /** As {@link #submit(Request, Req)}, never waiting for room under maxOutstanding. */
+    <T> Req<T> submitNoWait(Request r, Req<T> req) {
+        return submit(r, req, true);
+    }
+
     /** Submits {@code r} as the not yet submitted {@code req} (which a group may already hold). */
     <T> Req<T> submit(Request r, Req<T> req) {
+        return submit(r, req, false);
+    }
+
+    private <T> Req<T> submit(Request r, Req<T> req, boolean noWait) {
         if (wd != null) {
             r = new Request.AtWd(r, fd(wd.file()));    // pinned until the request's release
         }
@@ -1438,7 +1511,11 @@ public final class Aio implements AutoCloseable {
         req.task(t);
         Jfr.submitting(t);
         try {
-            engine.submit(t);
+            if (noWait) {
+                engine.submitNoWait(t);
+            } else {
+                engine.submit(t);
+            }
         } catch (RuntimeException e) {
             r.release();
             throw e;

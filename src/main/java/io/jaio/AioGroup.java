@@ -26,9 +26,10 @@ import java.util.function.Consumer;
  *     the value it completes with, {@link #fail} the failure (IO::AIO's {@code result} and
  *     {@code errno}); the last call wins.</li>
  * <li><b>Feeder</b> (IO::AIO's {@code feed}): called whenever fewer than {@link #limit}
- *     members are outstanding, to add more; one that adds nothing when called is removed.
- *     It always runs on the delivering thread (inside pollCb), so it must not block: the
- *     engine never makes it wait for room under maxOutstanding. {@code add} itself imposes
+ *     members are outstanding, to add more; one that adds nothing when called, or throws (the
+ *     exception goes to the error handler), is removed. It always runs on the delivering
+ *     thread (inside pollCb; when a member finishes elsewhere, by cancel or close, through a
+ *     no-op member), so it must not block: the engine never makes it wait for room. {@code add} itself imposes
  *     no limit, so a feeder that adds one request per call keeps at most {@code limit}
  *     members outstanding. The limit is 0 (paused) until a feeder is set, which raises it to 2.</li>
  * <li><b>Cancel</b>: {@link #cancel} cancels every member and the feeder; the group's
@@ -67,6 +68,8 @@ public final class AioGroup<T> extends Req<T> {
     /** Handed to the engine to be delivered; nothing may be added any more. */
     private boolean ended;
     private boolean cancelled;
+    /** cancelMembers was called: nothing more may be added or fed. */
+    private boolean sealed;
     /** A feeder call is running (on some thread); no other starts, and the group cannot end meanwhile. */
     private boolean feeding;
     /** Members added so far; tells whether a feeder call added any. */
@@ -102,7 +105,7 @@ public final class AioGroup<T> extends Req<T> {
             }
             boolean refuse;
             synchronized (this) {
-                refuse = ended || cancelled;
+                refuse = ended || cancelled || sealed;
                 if (!refuse) {
                     added++;
                     if (r.joinGroup(this)) {
@@ -120,8 +123,11 @@ public final class AioGroup<T> extends Req<T> {
         }
         if (settledBefore) {
             // Delivered before it was added: no memberDone will come for it, so do its part now.
-            feedWhileRoom();
-            maybeEnd();
+            try {
+                feedHere();
+            } finally {
+                maybeEnd();
+            }
         }
         return this;
     }
@@ -136,7 +142,7 @@ public final class AioGroup<T> extends Req<T> {
     public AioGroup<T> feed(Consumer<? super AioGroup<T>> feeder) {
         Objects.requireNonNull(feeder, "feeder");
         synchronized (this) {
-            if (ended || cancelled) {
+            if (ended || cancelled || sealed) {
                 return this;
             }
             this.feeder = feeder;
@@ -235,7 +241,7 @@ public final class AioGroup<T> extends Req<T> {
         List<Req<?>> toCancel;
         synchronized (this) {
             feeder = null;
-            armed = true;
+            sealed = true;
             toCancel = new ArrayList<>(members);
         }
         for (Req<?> m : toCancel) {
@@ -272,7 +278,7 @@ public final class AioGroup<T> extends Req<T> {
             members.add(nop);
         }
         try {
-            aio.submit(new Request.Nop(), nop);
+            aio.submitNoWait(new Request.Nop(), nop);    // never waits for room: the setup thread may be at the limit
         } catch (IllegalStateException e) {
             // closed: nothing left to feed
             synchronized (this) {
@@ -288,8 +294,24 @@ public final class AioGroup<T> extends Req<T> {
         synchronized (this) {
             members.remove(member);
         }
-        feedWhileRoom();
-        maybeEnd();
+        try {
+            feedHere();
+        } finally {
+            maybeEnd();
+        }
+    }
+
+    /**
+     * Feeds now if this thread is delivering (inside pollCb); otherwise (a cancel, close(true),
+     * or an add of a request already delivered, on some other thread) through a no-op member,
+     * so the feeder still runs only on the delivering thread.
+     */
+    private void feedHere() {
+        if (engine.isDeliveringThread()) {
+            feedWhileRoom();
+        } else {
+            kick();
+        }
     }
 
     /**
@@ -314,6 +336,8 @@ public final class AioGroup<T> extends Req<T> {
             try {
                 f.accept(this);
                 ok = true;
+            } catch (Throwable e) {
+                engine.reportError(e);    // a throwing feeder is removed; the group still ends
             } finally {
                 synchronized (this) {
                     feeding = false;

@@ -136,7 +136,21 @@ final class FileOps {
         MemorySegment p = cPath(path, s.path1, "chown");
         sys.fchownat(dir, p, st.uid(), st.gid(), Sys.AT_SYMLINK_NOFOLLOW);    // where permitted
         if (!st.isSymbolicLink()) {
-            check(sys.fchmodat(dir, p, st.permissions(), 0), "chmod", path, null);
+            // chmod(2) follows symlinks and Linux has no lchmod: pin the entry itself (O_PATH,
+            // O_NOFOLLOW), check it is still what was made, and chmod it through its descriptor.
+            int fd = openAt(dir, path, Sys.O_PATH | Fcntl.O_NOFOLLOW, 0, s.path1, s);
+            try {
+                FileStat now = Ops.fstat(fd, s);
+                if ((now.mode() & 0170000) != (st.mode() & 0170000)) {
+                    check(-Errno.ELOOP, "chmod (replaced meanwhile)", path, null);
+                }
+                byte[] proc = ("/proc/self/fd/" + fd).getBytes(StandardCharsets.US_ASCII);
+                check(sys.fchmodat(Sys.AT_FDCWD, cPath(new NPath(path.display(), proc), s.path2, "chmod"),
+                        st.permissions(), 0), "chmod", path, null);
+            } finally {
+                sys.close(fd);
+            }
+            p = cPath(path, s.path1, "utimensat");
         }
         check(sys.utimensat(dir, p, Ops.times(st.atime(), st.mtime(), s), Sys.AT_SYMLINK_NOFOLLOW), "utimensat", path, null);
     }

@@ -2,6 +2,7 @@ package io.jaio;
 
 import io.jaio.Request.*;
 import io.jaio.internal.engine.Runner;
+import io.jaio.internal.engine.Sqe;
 import io.jaio.internal.engine.Task;
 import io.jaio.internal.engine.Worker;
 import io.jaio.internal.sys.Dirents;
@@ -43,7 +44,7 @@ final class Ops implements Runner {
         }
         for (Class<?> c : new Class<?>[] {Request.NPath.class, Request.RawFd.class, Request.DirList.class,
                 ErrnoException.class, AioWd.class, FileStat.class, ScanResult.class, DirEntry.class, DirEntry.Type.class, AioFile.class, Scratch.class,
-                Scandir.class, Jfr.class, FileSystemStat.class, io.jaio.internal.sys.Statvfs.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
+                Scandir.class, Jfr.class, RingBuffers.class, FileSystemStat.class, io.jaio.internal.sys.Statvfs.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
             init(c);
         }
         Errno.name(Errno.EMFILE);    // links strerrorname_np and strerrordesc_np
@@ -82,6 +83,92 @@ final class Ops implements Runner {
             ((Req<?>) t.owner()).deliver(t.result(), t.error());
         } finally {
             Jfr.delivered(t);
+        }
+    }
+
+    /**
+     * io_uring: reads and writes of a file position and fsync/fdatasync become SQEs (see
+     * {@link RingBuffers} for which memory goes to the kernel directly); everything else, and
+     * anything in an {@code at} view, runs on a worker.
+     */
+    @Override
+    public boolean prepare(Task t, Sqe sqe) {
+        return switch ((Request) t.request) {
+            case Read rd when rd.bb() == null && rd.offset() != Aio.CURRENT_POSITION -> {
+                MemorySegment buf = rd.buf();
+                if (RingBuffers.inPlace(buf) && buf.byteSize() <= Integer.MAX_VALUE) {
+                    sqe.read(rd.fd().num(), buf.address(), (int) buf.byteSize(), rd.offset());
+                    yield true;
+                }
+                if (buf.byteSize() > RingBuffers.MAX) {
+                    yield false;
+                }
+                MemorySegment b = RingBuffers.take(buf.byteSize());
+                sqe.aux(b);
+                sqe.read(rd.fd().num(), b.address(), (int) buf.byteSize(), rd.offset());
+                yield true;
+            }
+            case Write wr when wr.bb() == null && wr.offset() != Aio.CURRENT_POSITION -> {
+                MemorySegment buf = wr.buf();
+                if (RingBuffers.inPlace(buf) && buf.byteSize() <= Integer.MAX_VALUE) {
+                    sqe.write(wr.fd().num(), buf.address(), (int) buf.byteSize(), wr.offset());
+                    yield true;
+                }
+                if (buf.byteSize() > RingBuffers.MAX) {
+                    yield false;
+                }
+                MemorySegment b = RingBuffers.take(buf.byteSize());
+                try {
+                    MemorySegment.copy(buf, 0, b, 0, buf.byteSize());
+                } catch (IllegalStateException closed) {
+                    RingBuffers.give(b);
+                    yield false;    // a worker meets the closed arena and says so
+                }
+                sqe.aux(b);
+                sqe.write(wr.fd().num(), b.address(), (int) buf.byteSize(), wr.offset());
+                yield true;
+            }
+            case Fsync f -> {
+                sqe.fsync(f.fd().num(), f.dataOnly());
+                yield true;
+            }
+            // nop and busy stay on the workers: IO::AIO's round trip through the thread pool,
+            // paused by maxParallel(0) and counted in nready like any queued request.
+            default -> false;
+        };
+    }
+
+    /** The result of a request {@link #prepare} sent through io_uring; errno to exception in {@link #check}, as for workers. */
+    @Override
+    public Object complete(Task t, int res, Object aux) throws Exception {
+        Request r = (Request) t.request;
+        MemorySegment bounce = (MemorySegment) aux;
+        try {
+            return switch (r) {
+                case Read rd -> {
+                    long n = check(res, "pread", null, null);
+                    if (bounce != null && n > 0) {
+                        try {
+                            MemorySegment.copy(bounce, 0, rd.buf(), 0, n);
+                        } catch (IllegalStateException e) {
+                            throw new IllegalStateException("jaio: the buffer's arena was closed before the read "
+                                    + "completed; keep the arena open until the request completes", e);
+                        }
+                    }
+                    yield boxed(n);
+                }
+                case Write wr -> boxed(check(res, "pwrite", null, null));
+                case Fsync f -> {
+                    check(res, f.dataOnly() ? "fdatasync" : "fsync", null, null);
+                    yield null;
+                }
+                default -> throw new IllegalStateException("not an io_uring request: " + r);
+            };
+        } finally {
+            if (bounce != null) {
+                RingBuffers.give(bounce);
+            }
+            r.release();
         }
     }
 

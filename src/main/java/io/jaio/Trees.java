@@ -43,6 +43,8 @@ abstract class Trees {
         final FileStat st;
         AioWd srcWd, dstWd;
         int pending = 1;   // its listing, then each child until done
+        /** rmtree: something inside could not be removed, so neither can this directory (no ENOTEMPTY noise). */
+        boolean incomplete;
 
         Dir(Dir parent, Loc src, Loc dst, FileStat st) {
             this.parent = parent;
@@ -70,10 +72,15 @@ abstract class Trees {
             try {
                 r = step.get();
             } catch (RuntimeException e) {
-                fail("?", e);    // a step refused at submission (closed Aio): the walk cannot go on there
+                fail("(walk)", e);    // a step refused at submission (closed Aio): the walk cannot go on there
                 continue;
             }
-            g.add(r);
+            try {
+                g.add(r);
+            } catch (IllegalStateException cancelled) {
+                steps.clear();    // the group was cancelled meanwhile (add cancelled r): nothing more to do
+                return;
+            }
             return;
         }
         starved = true;
@@ -104,6 +111,12 @@ abstract class Trees {
             closeQuietly(d.dstWd);
         }
         open.clear();
+        if (!steps.isEmpty() && !group.isCancelled()) {
+            // The Aio was closed under the walk: it did not finish, and must not look as if it had.
+            fail("(walk)", new java.util.concurrent.CancellationException("jaio: the walk was stopped with "
+                    + steps.size() + " steps not taken (the Aio was closed)"));
+            steps.clear();
+        }
         return new TreeStats(dirs, files, links, others, bytes, failures);
     }
 
@@ -194,6 +207,7 @@ abstract class Trees {
                     unlink(parent, loc, 1);    // swapped for a symlink (or file) since it was listed: remove that, not its target
                 } else if (e != null) {
                     fail(loc.display(), e);
+                    markIncomplete(parent);
                     childDone(parent);
                 } else {
                     Dir d = new Dir(parent, loc, null, null);
@@ -208,15 +222,24 @@ abstract class Trees {
             step(() -> aio.at(d.srcWd).readdirx(Path.of("."), Aio.READDIR_DENTS, (entries, e) -> {
                 if (e != null) {
                     fail(d.src.display(), e);
+                    d.incomplete = true;
                 } else {
                     for (DirEntry x : entries) {
+                        Loc child;
+                        try {
+                            child = new Loc(d.srcWd, Path.of(x.name()));
+                        } catch (RuntimeException bad) {    // a name this JVM's locale cannot make a Path of
+                            fail(d.src.display() + "/" + x.name(), bad);
+                            d.incomplete = true;
+                            continue;
+                        }
                         d.pending++;
-                        Loc child = new Loc(d.srcWd, Path.of(x.name()));
                         switch (x.type()) {
                             case DIR -> enter(d, child);
                             case UNKNOWN -> step(() -> aio.at(d.srcWd).lstat(child.name(), (st, e2) -> {
                                 if (e2 != null) {
                                     fail(child.display(), e2);
+                                    d.incomplete = true;
                                     childDone(d);
                                 } else if (st.isDirectory()) {
                                     enter(d, child);
@@ -237,6 +260,7 @@ abstract class Trees {
             step(() -> in(loc).unlink(loc.name(), (v, e) -> {
                 if (e != null) {
                     fail(loc.display(), e);
+                    markIncomplete(parent);
                 } else if (kind == 0) {
                     files++;
                 } else if (kind == 1) {
@@ -248,12 +272,24 @@ abstract class Trees {
             }));
         }
 
+        private static void markIncomplete(Dir d) {
+            if (d != null) {
+                d.incomplete = true;
+            }
+        }
+
         @Override
         void finished(Dir d) {
             release(d);
+            if (d.incomplete) {
+                markIncomplete(d.parent);    // its failure is reported already; its rmdir would only add ENOTEMPTY
+                childDone(d.parent);
+                return;
+            }
             step(() -> in(d.src).rmdir(d.src.name(), (v, e) -> {
                 if (e != null) {
                     fail(d.src.display(), e);
+                    markIncomplete(d.parent);
                 } else {
                     dirs++;
                 }
@@ -389,8 +425,14 @@ abstract class Trees {
                                     + " is the copy itself (the destination lies inside the source): not copied into itself"));
                             continue;
                         }
+                        Path name;
+                        try {
+                            name = Path.of(x.name());
+                        } catch (RuntimeException bad) {    // a name this JVM's locale cannot make a Path of
+                            fail(d.src.display() + "/" + x.name(), bad);
+                            continue;
+                        }
                         d.pending++;
-                        Path name = Path.of(x.name());
                         entry(d, new Loc(d.srcWd, name), new Loc(d.dstWd, name), x.stat());
                     }
                 }

@@ -178,6 +178,9 @@ class RequestsTest {
     @MethodSource("io.jaio.Modes#all")
     void closingTheArenaWhileTheReadIsQueuedFailsThatReadCleanly(ThreadKind kind, Mode mode) throws Exception {
         aio = Modes.create(kind, mode);
+        // Under io_uring the read is not queued behind the busy request: the kernel completes it
+        // inside the submitting call, before the arena closes (RingTest covers closing in flight).
+        org.junit.jupiter.api.Assumptions.assumeTrue(aio.backend() == Backend.THREADS, "queued only on worker threads");
         aio.maxParallel(1);
         Files.write(dir.resolve("f"), new byte[100]);
         AioFile f = open(dir.resolve("f"), Fcntl.O_RDONLY);

@@ -24,6 +24,78 @@ public class LibC extends LibC$shared {
     static final SymbolLookup SYMBOL_LOOKUP = SymbolLookup.loaderLookup()
             .or(Linker.nativeLinker().defaultLookup());
 
+    private static final int SEEK_SET = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_SET 0
+     * }
+     */
+    public static int SEEK_SET() {
+        return SEEK_SET;
+    }
+    private static final int SEEK_CUR = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_CUR 1
+     * }
+     */
+    public static int SEEK_CUR() {
+        return SEEK_CUR;
+    }
+    private static final int SEEK_END = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_END 2
+     * }
+     */
+    public static int SEEK_END() {
+        return SEEK_END;
+    }
+    private static final int SEEK_DATA = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_DATA 3
+     * }
+     */
+    public static int SEEK_DATA() {
+        return SEEK_DATA;
+    }
+    private static final int SEEK_HOLE = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define SEEK_HOLE 4
+     * }
+     */
+    public static int SEEK_HOLE() {
+        return SEEK_HOLE;
+    }
+    private static final int SYNC_FILE_RANGE_WAIT_BEFORE = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define SYNC_FILE_RANGE_WAIT_BEFORE 1
+     * }
+     */
+    public static int SYNC_FILE_RANGE_WAIT_BEFORE() {
+        return SYNC_FILE_RANGE_WAIT_BEFORE;
+    }
+    private static final int SYNC_FILE_RANGE_WRITE = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define SYNC_FILE_RANGE_WRITE 2
+     * }
+     */
+    public static int SYNC_FILE_RANGE_WRITE() {
+        return SYNC_FILE_RANGE_WRITE;
+    }
+    private static final int SYNC_FILE_RANGE_WAIT_AFTER = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define SYNC_FILE_RANGE_WAIT_AFTER 4
+     * }
+     */
+    public static int SYNC_FILE_RANGE_WAIT_AFTER() {
+        return SYNC_FILE_RANGE_WAIT_AFTER;
+    }
     private static final int EPERM = (int)1L;
     /**
      * {@snippet lang=c :
@@ -501,33 +573,6 @@ public class LibC extends LibC$shared {
     public static int O_SYNC() {
         return O_SYNC;
     }
-    private static final int SYNC_FILE_RANGE_WAIT_BEFORE = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define SYNC_FILE_RANGE_WAIT_BEFORE 1
-     * }
-     */
-    public static int SYNC_FILE_RANGE_WAIT_BEFORE() {
-        return SYNC_FILE_RANGE_WAIT_BEFORE;
-    }
-    private static final int SYNC_FILE_RANGE_WRITE = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define SYNC_FILE_RANGE_WRITE 2
-     * }
-     */
-    public static int SYNC_FILE_RANGE_WRITE() {
-        return SYNC_FILE_RANGE_WRITE;
-    }
-    private static final int SYNC_FILE_RANGE_WAIT_AFTER = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define SYNC_FILE_RANGE_WAIT_AFTER 4
-     * }
-     */
-    public static int SYNC_FILE_RANGE_WAIT_AFTER() {
-        return SYNC_FILE_RANGE_WAIT_AFTER;
-    }
     private static final int FALLOC_FL_KEEP_SIZE = (int)1L;
     /**
      * {@snippet lang=c :
@@ -645,33 +690,6 @@ public class LibC extends LibC$shared {
     public static int AT_STATX_SYNC_AS_STAT() {
         return AT_STATX_SYNC_AS_STAT;
     }
-    private static final int SEEK_SET = (int)0L;
-    /**
-     * {@snippet lang=c :
-     * #define SEEK_SET 0
-     * }
-     */
-    public static int SEEK_SET() {
-        return SEEK_SET;
-    }
-    private static final int SEEK_CUR = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define SEEK_CUR 1
-     * }
-     */
-    public static int SEEK_CUR() {
-        return SEEK_CUR;
-    }
-    private static final int SEEK_END = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define SEEK_END 2
-     * }
-     */
-    public static int SEEK_END() {
-        return SEEK_END;
-    }
     private static final int POLLIN = (int)1L;
     /**
      * {@snippet lang=c :
@@ -726,23 +744,41 @@ public class LibC extends LibC$shared {
     public static int POLLNVAL() {
         return POLLNVAL;
     }
-    private static final int SEEK_DATA = (int)3L;
+    private static final int MAP_POPULATE = (int)32768L;
     /**
      * {@snippet lang=c :
-     * #define SEEK_DATA 3
+     * #define MAP_POPULATE 32768
      * }
      */
-    public static int SEEK_DATA() {
-        return SEEK_DATA;
+    public static int MAP_POPULATE() {
+        return MAP_POPULATE;
     }
-    private static final int SEEK_HOLE = (int)4L;
+    private static final int PROT_READ = (int)1L;
     /**
      * {@snippet lang=c :
-     * #define SEEK_HOLE 4
+     * #define PROT_READ 1
      * }
      */
-    public static int SEEK_HOLE() {
-        return SEEK_HOLE;
+    public static int PROT_READ() {
+        return PROT_READ;
+    }
+    private static final int PROT_WRITE = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define PROT_WRITE 2
+     * }
+     */
+    public static int PROT_WRITE() {
+        return PROT_WRITE;
+    }
+    private static final int MAP_SHARED = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define MAP_SHARED 1
+     * }
+     */
+    public static int MAP_SHARED() {
+        return MAP_SHARED;
     }
     private static final int STATX_ATTR_COMPRESSED = (int)4L;
     /**
@@ -824,6 +860,33 @@ public class LibC extends LibC$shared {
      */
     public static int STATX_ATTR_DAX() {
         return STATX_ATTR_DAX;
+    }
+    private static final int __NR_io_uring_setup = (int)425L;
+    /**
+     * {@snippet lang=c :
+     * #define __NR_io_uring_setup 425
+     * }
+     */
+    public static int __NR_io_uring_setup() {
+        return __NR_io_uring_setup;
+    }
+    private static final int __NR_io_uring_enter = (int)426L;
+    /**
+     * {@snippet lang=c :
+     * #define __NR_io_uring_enter 426
+     * }
+     */
+    public static int __NR_io_uring_enter() {
+        return __NR_io_uring_enter;
+    }
+    private static final int __NR_io_uring_register = (int)427L;
+    /**
+     * {@snippet lang=c :
+     * #define __NR_io_uring_register 427
+     * }
+     */
+    public static int __NR_io_uring_register() {
+        return __NR_io_uring_register;
     }
     private static final int DT_UNKNOWN = (int)0L;
     /**
@@ -958,6 +1021,69 @@ public class LibC extends LibC$shared {
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
+    }
+    private static final int IORING_OP_NOP = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op.IORING_OP_NOP = 0
+     * }
+     */
+    public static int IORING_OP_NOP() {
+        return IORING_OP_NOP;
+    }
+    private static final int IORING_OP_FSYNC = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op.IORING_OP_FSYNC = 3
+     * }
+     */
+    public static int IORING_OP_FSYNC() {
+        return IORING_OP_FSYNC;
+    }
+    private static final int IORING_OP_READ = (int)22L;
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op.IORING_OP_READ = 22
+     * }
+     */
+    public static int IORING_OP_READ() {
+        return IORING_OP_READ;
+    }
+    private static final int IORING_OP_WRITE = (int)23L;
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op.IORING_OP_WRITE = 23
+     * }
+     */
+    public static int IORING_OP_WRITE() {
+        return IORING_OP_WRITE;
+    }
+    private static final int IORING_OP_LAST = (int)49L;
+    /**
+     * {@snippet lang=c :
+     * enum io_uring_op.IORING_OP_LAST = 49
+     * }
+     */
+    public static int IORING_OP_LAST() {
+        return IORING_OP_LAST;
+    }
+    private static final int IORING_REGISTER_EVENTFD = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IORING_REGISTER_EVENTFD = 4
+     * }
+     */
+    public static int IORING_REGISTER_EVENTFD() {
+        return IORING_REGISTER_EVENTFD;
+    }
+    private static final int IORING_REGISTER_PROBE = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IORING_REGISTER_PROBE = 8
+     * }
+     */
+    public static int IORING_REGISTER_PROBE() {
+        return IORING_REGISTER_PROBE;
     }
 
     private static class readahead {
@@ -1805,6 +1931,132 @@ public class LibC extends LibC$shared {
                 traceDowncall("eventfd", __count, __flags);
             }
             return (int)mh$.invokeExact(__count, __flags);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class mmap {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_POINTER,
+            LibC.C_POINTER,
+            LibC.C_LONG,
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("mmap").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "mmap"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern void *mmap(void *__addr, size_t __len, int __prot, int __flags, int __fd, __off_t __offset)
+     * }
+     */
+    public static FunctionDescriptor mmap$descriptor() {
+        return mmap.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern void *mmap(void *__addr, size_t __len, int __prot, int __flags, int __fd, __off_t __offset)
+     * }
+     */
+    public static MethodHandle mmap$handle() {
+        return mmap.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern void *mmap(void *__addr, size_t __len, int __prot, int __flags, int __fd, __off_t __offset)
+     * }
+     */
+    public static MemorySegment mmap$address() {
+        return mmap.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern void *mmap(void *__addr, size_t __len, int __prot, int __flags, int __fd, __off_t __offset)
+     * }
+     */
+    public static MemorySegment mmap(MemorySegment __addr, long __len, int __prot, int __flags, int __fd, long __offset) {
+        var mh$ = mmap.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("mmap", __addr, __len, __prot, __flags, __fd, __offset);
+            }
+            return (MemorySegment)mh$.invokeExact(__addr, __len, __prot, __flags, __fd, __offset);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class munmap {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_LONG
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("munmap").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "munmap"));
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int munmap(void *__addr, size_t __len)
+     * }
+     */
+    public static FunctionDescriptor munmap$descriptor() {
+        return munmap.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int munmap(void *__addr, size_t __len)
+     * }
+     */
+    public static MethodHandle munmap$handle() {
+        return munmap.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int munmap(void *__addr, size_t __len)
+     * }
+     */
+    public static MemorySegment munmap$address() {
+        return munmap.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int munmap(void *__addr, size_t __len)
+     * }
+     */
+    public static int munmap(MemorySegment __addr, long __len) {
+        var mh$ = munmap.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("munmap", __addr, __len);
+            }
+            return (int)mh$.invokeExact(__addr, __len);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {
@@ -3846,6 +4098,78 @@ public class LibC extends LibC$shared {
         }
     }
 
+    /**
+     * Variadic invoker class for:
+     * {@snippet lang=c :
+     * extern long syscall(long __sysno, ...)
+     * }
+     */
+    public static class syscall {
+        private static final FunctionDescriptor BASE_DESC = FunctionDescriptor.of(
+                LibC.C_LONG,
+                LibC.C_LONG
+            );
+        private static final MemorySegment ADDR = SYMBOL_LOOKUP.find("syscall").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "syscall"));
+
+        private final MethodHandle handle;
+        private final FunctionDescriptor descriptor;
+        private final MethodHandle spreader;
+
+        private syscall(MethodHandle handle, FunctionDescriptor descriptor, MethodHandle spreader) {
+            this.handle = handle;
+            this.descriptor = descriptor;
+            this.spreader = spreader;
+        }
+
+        /**
+         * Variadic invoker factory for:
+         * {@snippet lang=c :
+         * extern long syscall(long __sysno, ...)
+         * }
+         */
+        public static syscall makeInvoker(MemoryLayout... layouts) {
+            FunctionDescriptor desc$ = BASE_DESC.appendArgumentLayouts(layouts);
+            Linker.Option fva$ = Linker.Option.firstVariadicArg(BASE_DESC.argumentLayouts().size());
+            var mh$ = Linker.nativeLinker().downcallHandle(ADDR, desc$, fva$);
+            var spreader$ = mh$.asSpreader(Object[].class, layouts.length);
+            return new syscall(mh$, desc$, spreader$);
+        }
+
+        /**
+         * {@return the address}
+         */
+        public static MemorySegment address() {
+            return ADDR;
+        }
+
+        /**
+         * {@return the specialized method handle}
+         */
+        public MethodHandle handle() {
+            return handle;
+        }
+
+        /**
+         * {@return the specialized descriptor}
+         */
+        public FunctionDescriptor descriptor() {
+            return descriptor;
+        }
+
+        public long apply(long __sysno, Object... x1) {
+            try {
+                if (TRACE_DOWNCALLS) {
+                    traceDowncall("syscall", __sysno, x1);
+                }
+                return (long) spreader.invokeExact(__sysno, x1);
+            } catch(IllegalArgumentException | ClassCastException ex$)  {
+                throw ex$; // rethrow IAE from passing wrong number/type of args
+            } catch (Throwable ex$) {
+               throw new AssertionError("should not reach here", ex$);
+            }
+        }
+    }
+
     private static class copy_file_range {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibC.C_LONG,
@@ -3969,6 +4293,123 @@ public class LibC extends LibC$shared {
         } catch (Throwable ex$) {
            throw new AssertionError("should not reach here", ex$);
         }
+    }
+    private static final int RENAME_NOREPLACE = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define RENAME_NOREPLACE 1
+     * }
+     */
+    public static int RENAME_NOREPLACE() {
+        return RENAME_NOREPLACE;
+    }
+    private static final int RENAME_EXCHANGE = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define RENAME_EXCHANGE 2
+     * }
+     */
+    public static int RENAME_EXCHANGE() {
+        return RENAME_EXCHANGE;
+    }
+    private static final int RENAME_WHITEOUT = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define RENAME_WHITEOUT 4
+     * }
+     */
+    public static int RENAME_WHITEOUT() {
+        return RENAME_WHITEOUT;
+    }
+    private static final int IORING_SETUP_SUBMIT_ALL = (int)128L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_SETUP_SUBMIT_ALL 128
+     * }
+     */
+    public static int IORING_SETUP_SUBMIT_ALL() {
+        return IORING_SETUP_SUBMIT_ALL;
+    }
+    private static final int IORING_FSYNC_DATASYNC = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_FSYNC_DATASYNC 1
+     * }
+     */
+    public static int IORING_FSYNC_DATASYNC() {
+        return IORING_FSYNC_DATASYNC;
+    }
+    private static final long IORING_OFF_SQ_RING = 0L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_OFF_SQ_RING 0
+     * }
+     */
+    public static long IORING_OFF_SQ_RING() {
+        return IORING_OFF_SQ_RING;
+    }
+    private static final long IORING_OFF_CQ_RING = 134217728L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_OFF_CQ_RING 134217728
+     * }
+     */
+    public static long IORING_OFF_CQ_RING() {
+        return IORING_OFF_CQ_RING;
+    }
+    private static final long IORING_OFF_SQES = 268435456L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_OFF_SQES 268435456
+     * }
+     */
+    public static long IORING_OFF_SQES() {
+        return IORING_OFF_SQES;
+    }
+    private static final int IORING_SQ_NEED_WAKEUP = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_SQ_NEED_WAKEUP 1
+     * }
+     */
+    public static int IORING_SQ_NEED_WAKEUP() {
+        return IORING_SQ_NEED_WAKEUP;
+    }
+    private static final int IORING_ENTER_GETEVENTS = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_ENTER_GETEVENTS 1
+     * }
+     */
+    public static int IORING_ENTER_GETEVENTS() {
+        return IORING_ENTER_GETEVENTS;
+    }
+    private static final int IORING_FEAT_SINGLE_MMAP = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_FEAT_SINGLE_MMAP 1
+     * }
+     */
+    public static int IORING_FEAT_SINGLE_MMAP() {
+        return IORING_FEAT_SINGLE_MMAP;
+    }
+    private static final int IORING_FEAT_NODROP = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_FEAT_NODROP 2
+     * }
+     */
+    public static int IORING_FEAT_NODROP() {
+        return IORING_FEAT_NODROP;
+    }
+    private static final int IO_URING_OP_SUPPORTED = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define IO_URING_OP_SUPPORTED 1
+     * }
+     */
+    public static int IO_URING_OP_SUPPORTED() {
+        return IO_URING_OP_SUPPORTED;
     }
     private static final int ENOTSUP = (int)95L;
     /**
@@ -4158,33 +4599,6 @@ public class LibC extends LibC$shared {
      */
     public static int S_IFSOCK() {
         return S_IFSOCK;
-    }
-    private static final int RENAME_NOREPLACE = (int)1L;
-    /**
-     * {@snippet lang=c :
-     * #define RENAME_NOREPLACE 1
-     * }
-     */
-    public static int RENAME_NOREPLACE() {
-        return RENAME_NOREPLACE;
-    }
-    private static final int RENAME_EXCHANGE = (int)2L;
-    /**
-     * {@snippet lang=c :
-     * #define RENAME_EXCHANGE 2
-     * }
-     */
-    public static int RENAME_EXCHANGE() {
-        return RENAME_EXCHANGE;
-    }
-    private static final int RENAME_WHITEOUT = (int)4L;
-    /**
-     * {@snippet lang=c :
-     * #define RENAME_WHITEOUT 4
-     * }
-     */
-    public static int RENAME_WHITEOUT() {
-        return RENAME_WHITEOUT;
     }
     private static final int STATX_TYPE = (int)1L;
     /**

@@ -62,6 +62,11 @@ final class Move implements Callable<Integer> {
             }
             // A directory across file systems: copy the tree, and remove the source only if all of it arrived.
             Path dest = to;
+            if (join(aio.lstat(dest)) != null) {
+                // rename(2) would refuse a non-empty one (ENOTEMPTY); merging two trees is not a move
+                err.println("jaio: mv: cannot move " + src + " to " + dest + " across file systems: it exists");
+                return 1;
+            }
             TreeOptions options = TreeOptions.defaults().onError((path, e) -> report(err, path, e));
             try {
                 TreeStats copied = aio.copyTree(from, dest, options, null).join();

@@ -3,7 +3,6 @@ package io.jaio.cli;
 import io.jaio.Aio;
 import io.jaio.ErrnoException;
 import io.jaio.TreeOptions;
-import io.jaio.TreeStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,6 +46,10 @@ final class Remove implements Callable<Integer> {
     public Integer call() throws Exception {
         for (String p : paths) {
             Main.path(spec, "PATH", p);
+            Path last = Path.of(p).getFileName();
+            if (last != null && (last.toString().equals(".") || last.toString().equals(".."))) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "refusing to remove '.' or '..': " + p);
+            }
             if (Path.of(p).toAbsolutePath().normalize().getParent() == null) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "refusing to remove /");
             }
@@ -60,29 +63,28 @@ final class Remove implements Callable<Integer> {
     private int remove(PrintStream err) {
         int status = 0;
         try (Aio aio = Aio.builder().minParallel(parallel).maxParallel(parallel).build()) {
-            TreeOptions options = TreeOptions.defaults().limit(inFlight).onError((path, e) -> report(err, path, e));
+            TreeOptions options = TreeOptions.defaults().limit(inFlight);
             for (String p : paths) {
+                int[] reported = {0};
                 try {
                     if (!recursive) {
                         aio.unlink(Path.of(p)).join();
                         continue;
                     }
-                    TreeStats st = aio.rmtree(Path.of(p), options.onError((path, e) -> {
-                        if (!(force && isEnoent(e) && path.equals(Path.of(p).toAbsolutePath().toString()))) {
+                    aio.rmtree(Path.of(p), options.onError((path, e) -> {
+                        if (!(force && isEnoent(e))) {    // -f: what is already gone is no failure
                             report(err, path, e);
+                            reported[0]++;
                         }
                     }), null).join();
-                    if (st.failures() > 0) {
-                        status = 1;
-                    }
                 } catch (CompletionException e) {
                     Throwable c = e.getCause();
-                    if (force && isEnoent(c)) {
-                        continue;
-                    }
-                    if (!recursive) {
+                    if (!recursive && !(force && isEnoent(c))) {
                         report(err, p, c);
+                        reported[0]++;
                     }
+                }
+                if (reported[0] > 0) {
                     status = 1;
                 }
             }

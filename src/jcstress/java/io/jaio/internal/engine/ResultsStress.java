@@ -28,7 +28,7 @@ public final class ResultsStress {
     @State
     public static class PublishRacesPollCb {
         final ModelBell bell = new ModelBell();
-        final Results results = new Results(bell);
+        final Results results = new Results(bell, () -> false);
         int handled;
 
         public PublishRacesPollCb() {
@@ -66,7 +66,7 @@ public final class ResultsStress {
     @State
     public static class PublishRacesRelease {
         final ModelBell bell = new ModelBell();
-        final Results results = new Results(bell);
+        final Results results = new Results(bell, () -> false);
 
         public PublishRacesRelease() {
             results.publish(TaskStackStress.task("first"));

@@ -52,6 +52,8 @@ public final class Engine {
     private static final long SPIN_NANOS = 30_000;
 
     private static final VarHandle WAKING;
+    /** Submission ring entries (the completion ring, and so the requests in flight through it, is twice this). */
+    private static final int RING_ENTRIES = 256;
 
     /** Whether spinning pays at each wait site, learnt from what the spins saw (see Spin.Adaptive). */
     private final Spin.Adaptive workerSpin = new Spin.Adaptive(SPIN_NANOS);
@@ -131,12 +133,26 @@ public final class Engine {
     /** Waiters in flush()/close() for nreqs to reach 0; written under reqLock. */
     private volatile boolean drainWaiters;
 
+    /** The io_uring backend, or null: requests the runner can express as SQEs go through it. */
+    private final Ring ring;
+    /** Why io_uring was asked for and is not used, or null. */
+    private final String ringUnavailable;
+
     private final Thread dispatcher;                             // AUTO and EXECUTOR modes
     private volatile boolean dispatcherStop;
     private volatile boolean batchScheduled;                     // EXECUTOR mode
 
     public Engine(Runner runner, Mode mode, Executor executor, boolean virtualWorkers, int wanted,
                   Consumer<Throwable> errorHandler) {
+        this(runner, mode, executor, virtualWorkers, wanted, errorHandler, false);
+    }
+
+    /**
+     * An engine; with {@code ioUring}, requests the runner can express as SQEs run through an
+     * io_uring instead of a worker, where the kernel allows one (see {@link #ringUnavailable()}).
+     */
+    public Engine(Runner runner, Mode mode, Executor executor, boolean virtualWorkers, int wanted,
+                  Consumer<Throwable> errorHandler, boolean ioUring) {
         this.runner = runner;
         this.mode = mode;
         this.executor = executor;
@@ -144,7 +160,22 @@ public final class Engine {
         this.wanted = wanted;
         this.errorHandler = errorHandler;
         this.resultFd = new ResultFd(Sys.current());
-        this.done = new Results(resultFd);
+        this.done = new Results(resultFd, this::ringHasCompletions);
+        Ring r = null;
+        String why = null;
+        if (ioUring) {
+            if (!resultFd.isEventFd()) {
+                why = "no eventfd for the result descriptor (a pipe cannot be registered with io_uring)";
+            } else {
+                try {
+                    r = Ring.open(RING_ENTRIES, resultFd.fd(), runner, this::ringCompleted);
+                } catch (UnsupportedOperationException | IllegalStateException e) {
+                    why = e.getMessage();
+                }
+            }
+        }
+        this.ring = r;
+        this.ringUnavailable = why;
         if (mode == Mode.MANUAL) {
             dispatcher = null;
         } else {
@@ -172,7 +203,73 @@ public final class Engine {
      */
     public void submit(Task t) {
         admit();
-        push(t);
+        if (!viaRing(t)) {
+            push(t);
+        }
+    }
+
+    /**
+     * Sends {@code t} through the ring if there is one, the runner can express it, and the
+     * engine is not paused: maxParallel(0) holds every request, as IO::AIO's max_parallel does.
+     */
+    private boolean viaRing(Task t) {
+        return ring != null && wanted > 0 && ring.submit(t);
+    }
+
+    /**
+     * Queues {@code t} without ever waiting for room under maxOutstanding (IO::AIO's rule for
+     * every submission): for jaio's own follow-up requests, which an application thread may
+     * make while its own group holds the last place.
+     *
+     * @throws IllegalStateException if the engine is closed
+     */
+    public void submitNoWait(Task t) {
+        nreqs.incrementAndGet();
+        if (closed) {
+            requestDone();
+            throw new IllegalStateException("jaio: this Aio is closed; no new requests are accepted");
+        }
+        if (!viaRing(t)) {
+            push(t);
+        }
+    }
+
+    /** True on the thread inside pollCb (delivering results), where callbacks and feeders run. */
+    public boolean isDeliveringThread() {
+        return pollLock.isHeldByCurrentThread();
+    }
+
+    /** Hands a failure of user code run outside a callback (a group's feeder) to the error handler. */
+    public void reportError(Throwable e) {
+        errorHandler.accept(e);
+    }
+
+    /** True if this engine runs requests through io_uring. */
+    public boolean usesRing() {
+        return ring != null;
+    }
+
+    /** Why io_uring was asked for and is not used (the kernel's refusal), or null. */
+    public String ringUnavailable() {
+        return ringUnavailable;
+    }
+
+    private boolean ringHasCompletions() {
+        Ring r = ring;
+        return r != null && r.hasCompletions();
+    }
+
+    /** A request has come back through the ring: its result is made, and it goes to pollCb as a worker's would. */
+    private void ringCompleted(Task t, int res, Object aux) {
+        Object result = null;
+        Throwable error = null;
+        try {
+            result = runner.complete(t, res, aux);
+        } catch (Throwable e) {
+            error = e;
+        }
+        t.outcome(result, error);
+        publish(t);
     }
 
     /**
@@ -574,6 +671,9 @@ public final class Engine {
             long start = maxTime > 0 ? System.nanoTime() : 0;
             int n = 0;
             for (;;) {
+                if (ring != null && ring.hasCompletions()) {
+                    ring.reap();
+                }
                 if (!done.isEmpty()) {
                     drainDoneLocked();
                 }
@@ -592,6 +692,9 @@ public final class Engine {
                         }
                         pollWait();
                         continue;
+                    }
+                    if (n == 0 && ring != null && !holding) {
+                        done.settle();    // woken by the kernel's signal for a completion already delivered
                     }
                     return n;
                 }
@@ -635,7 +738,7 @@ public final class Engine {
      */
     private boolean awaitResultBriefly() {
         long end = Spin.deadline(TAIL_SPIN_NANOS);
-        while (done.isEmpty()) {
+        while (done.isEmpty() && !ringHasCompletions()) {
             if (nreqs.get() <= delivering || !Spin.more(end)) {
                 return false;
             }
@@ -664,7 +767,7 @@ public final class Engine {
 
     /** IO::AIO's poll_wait: blocks until a result waits or nothing is outstanding. */
     public void pollWait() {
-        if (waiting() > 0) {
+        if (resultsWait()) {
             return;
         }
         int own = ownDeliveries();
@@ -672,13 +775,13 @@ public final class Engine {
         long budget = pollSpin.budget();
         if (budget > 0) {
             long end = System.nanoTime() + budget;
-            while (waiting() == 0 && nreqs.get() > own && Spin.more(end)) {
+            while (!resultsWait() && nreqs.get() > own && Spin.more(end)) {
                 // watching the result count
             }
-            pollSpin.spun(waiting() > 0);
+            pollSpin.spun(resultsWait());
         }
         Sys sys = Sys.current();
-        while (nreqs.get() > own && waiting() == 0) {
+        while (nreqs.get() > own && !resultsWait()) {
             int r = sys.poll(resultFd.fd(), Sys.POLLIN, 100);
             if (r > 0) {
                 return;
@@ -727,12 +830,12 @@ public final class Engine {
             long budget = dispatchSpin.budget();    // as in pollWait
             if (budget > 0) {
                 long end = System.nanoTime() + budget;
-                while (waiting() == 0 && !dispatcherStop && Spin.more(end)) {
+                while (!resultsWait() && !dispatcherStop && Spin.more(end)) {
                     // watching the result count
                 }
-                dispatchSpin.spun(waiting() > 0);
+                dispatchSpin.spun(resultsWait());
             }
-            int r = waiting() > 0 ? 1 : sys.poll(resultFd.fd(), Sys.POLLIN, -1);
+            int r = resultsWait() ? 1 : sys.poll(resultFd.fd(), Sys.POLLIN, -1);
             if (dispatcherStop) {
                 break;
             }
@@ -779,6 +882,11 @@ public final class Engine {
     /** Results waiting for pollCb. */
     public int npending() {
         return waiting();
+    }
+
+    /** Results wait for pollCb: published ones, or completions still in the ring. */
+    private boolean resultsWait() {
+        return waiting() > 0 || ringHasCompletions();
     }
 
     /** Results not yet taken by pollCb: pending without the counts pollCb calls hold. */
@@ -907,8 +1015,13 @@ public final class Engine {
                     requestDone();
                 }
             } else {
-                onCancel.accept(t);
-                requestDone();
+                try {
+                    onCancel.accept(t);
+                } catch (Throwable e) {
+                    errorHandler.accept(e);
+                } finally {
+                    requestDone();
+                }
             }
         }
         flush();
@@ -934,6 +1047,9 @@ public final class Engine {
         // descriptor number that may be reused once closed.
         pollLock.lock();
         try {
+            if (ring != null) {
+                ring.close();    // nothing is in flight: flush has seen nreqs at 0
+            }
             resultFd.close(Sys.current());
         } finally {
             pollLock.unlock();

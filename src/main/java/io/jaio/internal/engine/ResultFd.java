@@ -33,6 +33,11 @@ final class ResultFd implements Results.Bell {
         return readFd;
     }
 
+    /** True for an eventfd (which io_uring can signal), false for a pipe. */
+    boolean isEventFd() {
+        return readFd == writeFd;
+    }
+
     void signal(Sys sys) {
         if (closed) return;
         sys.writeLong(writeFd, 1);

@@ -32,9 +32,12 @@ final class Results {
     private final TaskStack stack = new TaskStack();
     private final AtomicInteger pending = new AtomicInteger();
     private final Bell bell;
+    /** Results waiting elsewhere that also keep the bell rung (io_uring completions not yet reaped). */
+    private final java.util.function.BooleanSupplier elsewhere;
 
-    Results(Bell bell) {
+    Results(Bell bell, java.util.function.BooleanSupplier elsewhere) {
         this.bell = bell;
+        this.elsewhere = elsewhere;
     }
 
     /** Hands a finished task (its outcome written) to pollCb: count, push, ring on 0 → 1. */
@@ -64,11 +67,29 @@ final class Results {
         pending.decrementAndGet();
     }
 
-    /** Lets go of a count; at 0 silences the bell, then rings again if one was published meanwhile. */
+    /**
+     * Lets go of a count; at 0 silences the bell, then rings again if one was published
+     * meanwhile, or if completions wait elsewhere (the kernel's own ring of the bell for an
+     * io_uring completion may have been drained by the silencing).
+     */
     void release() {
         if (pending.decrementAndGet() == 0) {
             bell.silence();
-            if (pending.get() > 0) {
+            if (pending.get() > 0 || elsewhere.getAsBoolean()) {
+                bell.ring();
+            }
+        }
+    }
+
+    /**
+     * With nothing counted, silences a bell rung by someone else (the kernel's eventfd write for
+     * an io_uring completion already reaped and delivered), then re-checks as release does.
+     * Called by a pollCb that found nothing to do.
+     */
+    void settle() {
+        if (pending.get() == 0) {
+            bell.silence();
+            if (pending.get() > 0 || elsewhere.getAsBoolean()) {
                 bell.ring();
             }
         }

@@ -9,6 +9,23 @@ public interface Runner {
     /** Executes {@code t}'s request on worker {@code w}; returns the result or throws the failure. */
     Object run(Task t, Worker w) throws Exception;
 
+    /**
+     * Fills {@code sqe} for {@code t}'s request if it can run through io_uring (and may set
+     * an extra to be given back at completion); false if a worker must run it. Runs under the
+     * ring's submission lock, on the submitting thread: no blocking, no user code.
+     */
+    default boolean prepare(Task t, Sqe sqe) {
+        return false;
+    }
+
+    /**
+     * The result of {@code t}'s request from its completion {@code res} (the syscall's return
+     * value or -errno) and the extra {@link #prepare} set; throws the failure.
+     */
+    default Object complete(Task t, int res, Object aux) throws Exception {
+        throw new IllegalStateException("no io_uring completion for " + t.request);
+    }
+
     /** Completes {@code t}'s owner with {@code t.result()} / {@code t.error()}; may run user code. */
     void deliver(Task t);
 }

@@ -40,6 +40,7 @@ public final class Errno {
     public static final int EOPNOTSUPP = LibC.EOPNOTSUPP();
     public static final int ENOTSOCK = LibC.ENOTSOCK();
     public static final int ECANCELED = LibC.ECANCELED();
+    public static final int EBUSY = LibC.EBUSY();
 
     /** The symbolic name, such as {@code "ENOENT"}; {@code "E<n>"} for a value glibc does not know. */
     public static String name(int errno) {

@@ -112,6 +112,19 @@ public final class Sys {
     private static final MethodHandle PIPE2 = link(LibC.pipe2$address(), LibC.pipe2$descriptor());
     private static final MethodHandle POLL = link(LibC.poll$address(), LibC.poll$descriptor());
     private static final MethodHandle ISATTY = link(LibC.isatty$address(), LibC.isatty$descriptor());
+    private static final MethodHandle MMAP = link(LibC.mmap$address(), LibC.mmap$descriptor());
+    private static final MethodHandle MUNMAP = link(LibC.munmap$address(), LibC.munmap$descriptor());
+    // syscall(2) is variadic: linked once per arity, every argument passed as a long.
+    private static final MethodHandle SYSCALL3 = syscall(2);
+    private static final MethodHandle SYSCALL5 = syscall(4);
+    private static final MethodHandle SYSCALL7 = syscall(6);
+
+    private static MethodHandle syscall(int args) {
+        java.lang.foreign.MemoryLayout[] l = new java.lang.foreign.MemoryLayout[args + 1];
+        java.util.Arrays.fill(l, LibC.C_LONG);
+        return LINKER.downcallHandle(LibC.syscall.address(), FunctionDescriptor.of(LibC.C_LONG, l),
+                Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+    }
 
     /** Size of the per-thread scratch: two off_t out-parameters, one pollfd, one int[2]. */
     private static final long SCRATCH_SIZE = 32;
@@ -383,6 +396,50 @@ public final class Sys {
     }
 
     /** isatty(3): 1 if {@code fd} is a terminal, else -errno (ENOTTY for anything else). */
+    /** io_uring_setup(2): the ring's descriptor, or -errno; {@code params} is a {@code struct io_uring_params}. */
+    public int ioUringSetup(int entries, MemorySegment params) {
+        try {
+            return (int) ret((long) SYSCALL3.invokeExact(errnoSegment, (long) Uring.NR_SETUP, (long) entries, params.address()));
+        } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** io_uring_enter(2) without a signal mask: submitted count, or -errno. */
+    public int ioUringEnter(int fd, int toSubmit, int minComplete, int flags) {
+        try {
+            return (int) ret((long) SYSCALL7.invokeExact(errnoSegment, (long) Uring.NR_ENTER, (long) fd, (long) toSubmit,
+                    (long) minComplete, (long) flags, 0L, 0L));
+        } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** io_uring_register(2): 0 (or a count), or -errno. */
+    public int ioUringRegister(int fd, int opcode, MemorySegment arg, int nrArgs) {
+        try {
+            return (int) ret((long) SYSCALL5.invokeExact(errnoSegment, (long) Uring.NR_REGISTER, (long) fd, (long) opcode,
+                    arg.address(), (long) nrArgs));
+        } catch (Throwable t) { throw fail(t); }
+    }
+
+    /**
+     * mmap(2) of {@code length} bytes of {@code fd} at {@code offset}, shared, read-write:
+     * the mapping as a segment of that length (its memory unmapped only by {@link #munmap}),
+     * or null with the errno in {@code errnoOut[0]}.
+     */
+    public MemorySegment mmapShared(int fd, long length, long offset, int[] errnoOut) {
+        try {
+            MemorySegment m = (MemorySegment) MMAP.invokeExact(errnoSegment, MemorySegment.NULL, length,
+                    LibC.PROT_READ() | LibC.PROT_WRITE(), LibC.MAP_SHARED() | LibC.MAP_POPULATE(), fd, offset);
+            if (m.address() == -1L) {
+                errnoOut[0] = (int) ERRNO.get(errnoSegment, 0L);
+                return null;
+            }
+            return m.reinterpret(length);
+        } catch (Throwable t) { throw fail(t); }
+    }
+
+    public int munmap(MemorySegment m) {
+        try { return ret((int) MUNMAP.invokeExact(errnoSegment, m, m.byteSize())); } catch (Throwable t) { throw fail(t); }
+    }
+
     public int isatty(int fd) {
         try {
             int r = (int) ISATTY.invokeExact(errnoSegment, fd);

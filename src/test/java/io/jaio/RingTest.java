@@ -1,0 +1,208 @@
+package io.jaio;
+
+import io.jaio.internal.sys.Sys;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The io_uring backend's own cases: which memory goes to the kernel, a read still in flight
+ * when its arena closes or it is cancelled, and the fallback when the kernel refuses
+ * io_uring. (The whole suite also runs on this backend: see the pom's io_uring execution.)
+ */
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheck.class)
+class RingTest {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void ringAvailable() {
+        try (Aio aio = Aio.builder().backend(Backend.IO_URING).build()) {
+            Assumptions.assumeTrue(aio.backend() == Backend.IO_URING, "io_uring refused here: " + aio.backendFallbackReason());
+        }
+    }
+
+    static Aio ring(Delivery d) {
+        return Aio.builder().backend(Backend.IO_URING).delivery(d).build();
+    }
+
+    @Test
+    void readsAndWritesOfEveryKindOfMemoryAreExact() throws Exception {
+        byte[] data = new byte[1 << 20];
+        new Random(3).nextBytes(data);
+        Files.write(dir.resolve("f"), data);
+        try (Aio aio = ring(Delivery.AUTO); Arena shared = Arena.ofShared()) {
+            AioFile f = aio.open(dir.resolve("f"), Fcntl.O_RDWR, 0).join();
+            MemorySegment[] bufs = {
+                Arena.global().allocate(4096),        // handed to the kernel in place
+                shared.allocate(4096),                // through a ring buffer
+                MemorySegment.ofArray(new byte[4096]), // heap: through a ring buffer
+                shared.allocate(200_000),             // larger than a ring buffer: a worker
+                Arena.ofAuto().allocate(65536),
+            };
+            List<Req<Long>> reads = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                MemorySegment b = bufs[i % bufs.length];
+                reads.add(aio.read(f, (i * 4099L) % (data.length - b.byteSize()), b.byteSize(), b, 0));
+                if (i % bufs.length == bufs.length - 1) {
+                    for (int k = reads.size() - bufs.length; k < reads.size(); k++) {
+                        MemorySegment bk = bufs[k % bufs.length];
+                        long off = (k * 4099L) % (data.length - bk.byteSize());
+                        assertThat(reads.get(k).join()).isEqualTo(bk.byteSize());
+                        assertThat(bk.toArray(ValueLayout.JAVA_BYTE))
+                                .isEqualTo(Arrays.copyOfRange(data, (int) off, (int) (off + bk.byteSize())));
+                    }
+                }
+            }
+            MemorySegment w = shared.allocate(4096);
+            w.fill((byte) 7);
+            assertThat(aio.write(f, 8192, 4096, w, 0).join()).isEqualTo(4096);
+            assertThat(aio.fdatasync(f).join()).isNull();
+            assertThat(aio.fsync(f).join()).isNull();
+            assertThat(aio.nop().join()).isNull();
+            byte[] now = Files.readAllBytes(dir.resolve("f"));
+            assertThat(Arrays.copyOfRange(now, 8192, 8192 + 4096)).containsOnly((byte) 7);
+            Throwable bad = Modes.failure(aio, aio.fsync(AioFile.borrow(-1)));
+            assertThat(((ErrnoException) bad).errnoName()).isEqualTo("EBADF");
+            aio.close(f).join();
+        }
+    }
+
+    /**
+     * A read the kernel holds (a pipe with nothing in it) whose arena is closed meanwhile:
+     * the kernel wrote into jaio's own buffer, and the copy into the closed segment fails the
+     * request cleanly instead of writing freed memory.
+     */
+    @Test
+    void anArenaClosedWhileTheKernelHoldsTheReadFailsItCleanly() throws Exception {
+        Sys sys = Sys.current();
+        assertThat(sys.pipe2(Sys.O_CLOEXEC)).isZero();
+        int r = sys.pipeReadFd(), w = sys.pipeWriteFd();
+        try (Aio aio = ring(Delivery.AUTO)) {
+            Arena arena = Arena.ofShared();
+            Req<Long> read = aio.read(AioFile.borrow(r), 0, 64, arena.allocate(64), 0);
+            Thread.sleep(50);
+            assertThat(read).isNotDone();
+            arena.close();
+            MemorySegment data = Arena.ofAuto().allocate(8);
+            assertThat(sys.write(w, data, 8)).isEqualTo(8);
+            assertThatThrownBy(() -> read.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("arena was closed");
+            aio.flush();
+            assertThat(aio.nreqs()).isZero();
+        } finally {
+            sys.close(r);
+            sys.close(w);
+        }
+    }
+
+    @Test
+    void aReadInFlightCanBeCancelledAndItsResultIsDropped() throws Exception {
+        Sys sys = Sys.current();
+        assertThat(sys.pipe2(Sys.O_CLOEXEC)).isZero();
+        int r = sys.pipeReadFd(), w = sys.pipeWriteFd();
+        try (Aio aio = ring(Delivery.MANUAL)) {
+            boolean[] called = {false};
+            Req<Long> read = aio.read(AioFile.borrow(r), 0, 64, Arena.ofAuto().allocate(64), 0, (n, e) -> called[0] = true);
+            assertThat(read.cancel(false)).isTrue();
+            assertThatThrownBy(read::join).isInstanceOf(CancellationException.class);
+            assertThat(aio.nreqs()).as("in flight until the kernel answers").isEqualTo(1);
+            assertThat(sys.write(w, Arena.ofAuto().allocate(8), 8)).isEqualTo(8);
+            aio.flush();
+            assertThat(called[0]).isFalse();
+            assertThat(aio.nreqs()).isZero();
+        } finally {
+            sys.close(r);
+            sys.close(w);
+        }
+    }
+
+    /** The result descriptor works for an event loop: readable when a ring completion waits, not after pollCb. */
+    @Test
+    void theResultDescriptorSignalsRingCompletions() throws Exception {
+        Sys sys = Sys.current();
+        assertThat(sys.pipe2(Sys.O_CLOEXEC)).isZero();
+        int r = sys.pipeReadFd(), w = sys.pipeWriteFd();
+        try (Aio aio = ring(Delivery.MANUAL)) {
+            Req<Long> read = aio.read(AioFile.borrow(r), 0, 8, Arena.ofAuto().allocate(8), 0);
+            assertThat(sys.poll(aio.pollFileno(), Sys.POLLIN, 50)).as("nothing yet").isZero();
+            assertThat(sys.write(w, Arena.ofAuto().allocate(8), 8)).isEqualTo(8);
+            assertThat(sys.poll(aio.pollFileno(), Sys.POLLIN, 5_000)).as("the kernel's completion").isPositive();
+            assertThat(aio.pollCb()).isEqualTo(1);
+            assertThat(read.join()).isEqualTo(8);
+            assertThat(sys.poll(aio.pollFileno(), Sys.POLLIN, 0)).as("drained").isZero();
+        } finally {
+            sys.close(r);
+            sys.close(w);
+        }
+    }
+
+    /**
+     * With io_uring disabled (kernel.io_uring_disabled = 2, as root), IO_URING falls back to
+     * worker threads and says why; restored (and io_uring usable again) afterwards.
+     */
+    @Test
+    void whereTheKernelRefusesIoUringTheEngineRunsOnThreadsAndSaysWhy() throws Exception {
+        Path sysctl = Path.of("/proc/sys/kernel/io_uring_disabled");
+        Assumptions.assumeTrue(Files.isWritable(sysctl), "cannot set kernel.io_uring_disabled here; skipped");
+        String before = Files.readString(sysctl).trim();
+        try {
+            Files.writeString(sysctl, "2");
+        } catch (Exception e) {
+            Assumptions.abort("cannot set kernel.io_uring_disabled here: " + e.getMessage());
+        }
+        try {
+            try (Aio aio = Aio.builder().backend(Backend.IO_URING).build()) {
+                assertThat(aio.backend()).isEqualTo(Backend.THREADS);
+                assertThat(aio.backendFallbackReason()).contains("io_uring_setup").contains("EPERM");
+                Files.writeString(dir.resolve("f"), "works anyway");
+                assertThat(new String(aio.load(dir.resolve("f")).join())).isEqualTo("works anyway");
+                MemorySegment b = Arena.ofAuto().allocate(5);
+                AioFile f = aio.open(dir.resolve("f"), Fcntl.O_RDONLY, 0).join();
+                assertThat(aio.read(f, 0, 5, b, 0).join()).isEqualTo(5);
+                aio.close(f).join();
+            }
+        } finally {
+            Files.writeString(sysctl, before);
+        }
+        try (Aio aio = Aio.builder().backend(Backend.IO_URING).build()) {
+            assertThat(aio.backend()).isEqualTo(Backend.IO_URING);
+        }
+    }
+
+    @Test
+    void theBackendPropertyIsCheckedAndTheDefaultIsThreads() {
+        String was = System.getProperty("io.jaio.backend");
+        try {
+            System.setProperty("io.jaio.backend", "bogus");
+            assertThatThrownBy(Aio::builder).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("io.jaio.backend");
+            System.clearProperty("io.jaio.backend");
+            try (Aio aio = Aio.create()) {
+                assertThat(aio.backend()).isEqualTo(Backend.THREADS);
+                assertThat(aio.backendFallbackReason()).isNull();
+            }
+        } finally {
+            if (was == null) {
+                System.clearProperty("io.jaio.backend");
+            } else {
+                System.setProperty("io.jaio.backend", was);
+            }
+        }
+    }
+}
