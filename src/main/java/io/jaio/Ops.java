@@ -93,6 +93,15 @@ final class Ops implements Runner {
      */
     @Override
     public boolean prepare(Task t, Sqe sqe) {
+        boolean queued = prepareSqe(t, sqe);
+        long[] traced = queued ? Jfr.times(t) : null;
+        if (traced != null) {
+            traced[1] = System.nanoTime();    // "in the syscall": from the SQE to the CQE
+        }
+        return queued;
+    }
+
+    private static boolean prepareSqe(Task t, Sqe sqe) {
         return switch ((Request) t.request) {
             case Read rd when rd.bb() == null && rd.offset() != Aio.CURRENT_POSITION -> {
                 MemorySegment buf = rd.buf();
@@ -169,6 +178,10 @@ final class Ops implements Runner {
                 RingBuffers.give(bounce);
             }
             r.release();
+            long[] traced = Jfr.times(t);
+            if (traced != null) {
+                traced[2] = System.nanoTime();
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.jaio.bench;
 
 import io.jaio.Aio;
 import io.jaio.AioFile;
+import io.jaio.Backend;
 import io.jaio.Delivery;
 import io.jaio.Fcntl;
 import io.jaio.ThreadKind;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The device-bound regime: random 4 KiB reads with O_DIRECT (the page cache bypassed) from a
- * 1 GiB file, 64 in flight — jaio's thread backend with 64 platform workers against FileChannel
+ * 1 GiB file, 64 in flight — jaio's thread backend with 64 platform workers and its io_uring
+ * backend, against FileChannel
  * (ExtendedOpenOption.DIRECT) from 64 platform threads. Each read waits for the disk, so the
  * score is the device's; what differs is the CPU spent per read, which
  * {@code -prof io.jaio.bench.CpuPerOp} reports as {@code cpu.ns/op}. fio's
@@ -45,8 +47,8 @@ public class DirectReadBench {
 
     Path dir, file;
     long blocks;
-    Aio aio;
-    AioFile aioFile;
+    Aio aio, uring;
+    AioFile aioFile, uringFile;
     Arena arena;
     MemorySegment[] segments;
     ExecutorService fcPool;
@@ -64,6 +66,10 @@ public class DirectReadBench {
         var opened = aio.open(file, Fcntl.O_RDONLY | Fcntl.O_DIRECT, 0);
         aio.flush();
         aioFile = opened.join();
+        uring = Aio.builder().delivery(Delivery.MANUAL).backend(Backend.IO_URING).build();
+        var uOpened = uring.open(file, Fcntl.O_RDONLY | Fcntl.O_DIRECT, 0);
+        uring.flush();
+        uringFile = uOpened.join();
         arena = Arena.ofShared();
         segments = new MemorySegment[DEPTH];
         buffers = new ByteBuffer[DEPTH];
@@ -79,6 +85,8 @@ public class DirectReadBench {
     public void tearDown() throws Exception {
         aioFile.close();
         aio.close();
+        uringFile.close();
+        uring.close();
         arena.close();
         fcPool.shutdownNow();
         fc.close();
@@ -90,6 +98,13 @@ public class DirectReadBench {
     @OperationsPerInvocation(READS)
     public long jaio64PlatformWorkers() {
         return ReadChains.run(aio, aioFile, segments, BLOCK, blocks, READS, random);
+    }
+
+    /** The io_uring backend: 64 reads in the kernel's queue, no worker threads at all. */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long jaioIoUring() {
+        return ReadChains.run(uring, uringFile, segments, BLOCK, blocks, READS, random);
     }
 
     @Benchmark

@@ -4,6 +4,7 @@ import io.jaio.cli.BenchData;
 
 import io.jaio.Aio;
 import io.jaio.AioFile;
+import io.jaio.Backend;
 import io.jaio.Delivery;
 import io.jaio.Fcntl;
 import io.jaio.ThreadKind;
@@ -29,9 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Random 4 KiB reads from a file in the page cache with 64 in flight: jaio (platform and
- * virtual workers) against AsynchronousFileChannel on a 4-thread pool, and FileChannel
- * positional reads from 4 platform threads and from 64 virtual threads. Scores are reads per
- * second ({@value #READS} reads an invocation).
+ * virtual workers, and the io_uring backend with segments of a shared arena, which go through
+ * jaio's ring buffers, or of the global arena, which the kernel fills in place) against
+ * AsynchronousFileChannel on a 4-thread pool, and FileChannel positional reads from the
+ * benchmark thread alone, from 4 platform threads and from 64 virtual threads. Scores are
+ * reads per second ({@value #READS} reads an invocation).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -53,8 +56,9 @@ public class RandomReadBench {
 
     Path dir, file;
     long blocks;
-    Aio platform, virtual;
-    AioFile platformFile, virtualFile;
+    Aio platform, virtual, uring;
+    AioFile platformFile, virtualFile, uringFile;
+    MemorySegment[] globalSegments;
     Arena arena;
     MemorySegment[] segments;
     AsynchronousFileChannel afc;
@@ -72,13 +76,18 @@ public class RandomReadBench {
                 .minParallel(workers).maxParallel(workers).build();
         virtual = Aio.builder().delivery(Delivery.MANUAL).threads(ThreadKind.VIRTUAL)
                 .minParallel(workers).maxParallel(workers).build();
+        uring = Aio.builder().delivery(Delivery.MANUAL).backend(Backend.IO_URING)
+                .minParallel(workers).maxParallel(workers).build();
+        uringFile = joinManual(uring, uring.open(file, Fcntl.O_RDONLY, 0));
         platformFile = joinManual(platform, platform.open(file, Fcntl.O_RDONLY, 0));
         virtualFile = joinManual(virtual, virtual.open(file, Fcntl.O_RDONLY, 0));
         arena = Arena.ofShared();
         segments = new MemorySegment[DEPTH];
+        globalSegments = new MemorySegment[DEPTH];
         buffers = new ByteBuffer[DEPTH];
         for (int i = 0; i < DEPTH; i++) {
             segments[i] = arena.allocate(BLOCK, BLOCK);
+            globalSegments[i] = Arena.global().allocate(BLOCK, BLOCK);    // one trial's worth, never freed
             buffers[i] = ByteBuffer.allocateDirect(BLOCK);
         }
         afcPool = Executors.newFixedThreadPool(4);
@@ -96,8 +105,10 @@ public class RandomReadBench {
     public void tearDown() throws Exception {
         platformFile.close();
         virtualFile.close();
+        uringFile.close();
         platform.close();
         virtual.close();
+        uring.close();
         arena.close();
         afc.close();
         afcPool.shutdownNow();
@@ -125,6 +136,31 @@ public class RandomReadBench {
     @OperationsPerInvocation(READS)
     public long jaioVirtualWorkers() {
         return jaio(virtual, virtualFile);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long jaioIoUring() {
+        return ReadChains.run(uring, uringFile, segments, BLOCK, blocks, READS, random);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long jaioIoUringGlobalSegments() {
+        return ReadChains.run(uring, uringFile, globalSegments, BLOCK, blocks, READS, random);
+    }
+
+    /** The blocking peer with as many application threads as jaio's benchmarks use: one. */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long fileChannel1Thread() throws Exception {
+        ByteBuffer b = buffers[0];
+        long bytes = 0;
+        for (int i = 0; i < READS; i++) {
+            b.clear();
+            bytes += fc.read(b, nextOffset());
+        }
+        return bytes;
     }
 
     /** One of DEPTH chains: each completed read starts the next until READS are issued. */

@@ -59,6 +59,10 @@ final class Bench implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "4", description = "jaio workers and JDK threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--backend", description = "jaio's backend: THREADS or IO_URING (default: the library's default, "
+            + "io.jaio.backend or THREADS).")
+    io.jaio.Backend backend;
+
     @Option(names = "--dir", description = "Where to make the temporary data (default: the system temp dir).")
     Path base;
 
@@ -120,13 +124,19 @@ final class Bench implements Callable<Integer> {
             }
         }, "jaio-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        try (Aio aio = Aio.builder().delivery(Delivery.MANUAL).minParallel(threads).maxParallel(threads).build();
-             Aio deep = Aio.builder().delivery(Delivery.MANUAL).minParallel(depth).maxParallel(depth).build();
+        Aio.Builder b = Aio.builder().delivery(Delivery.MANUAL);    // the library's default backend unless --backend
+        if (backend != null) {
+            b.backend(backend);
+        }
+        try (Aio aio = b.minParallel(threads).maxParallel(threads).build();
+             Aio deep = b.minParallel(depth).maxParallel(depth).build();
              ExecutorService pool = Executors.newFixedThreadPool(threads);
              ExecutorService deepPool = Executors.newFixedThreadPool(depth)) {
             status("making a " + sizeMiB + " MiB file and " + files + " files");
             Path data = BenchData.file(dir, sizeMiB);
             List<Path> tree = BenchData.tree(dir.resolve("tree"), (files + 999) / 1000, 1000, files);
+            out.printf(Locale.ROOT, "jaio backend: %s%s%n", aio.backend(),
+                    aio.backendFallbackReason() != null ? " (io_uring refused: " + aio.backendFallbackReason() + ")" : "");
             out.printf(Locale.ROOT, "%-28s %16s %16s %8s%n", "workload", "jaio", "JDK", "ratio");
             row("random 4 KiB read (reads/s)", "FileChannel, " + threads + " threads",
                     rate(reads, () -> readJaio(aio, data, reads, 0)),
