@@ -225,6 +225,31 @@ class GroupTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("all")
+    void aFeederThatThrowsIsRemovedAndTheGroupStillEnds(ThreadKind kind, Mode mode) throws Exception {
+        AtomicReference<Throwable> handled = new AtomicReference<>();
+        Delivery d = switch (mode) {
+            case AUTO -> Delivery.AUTO;
+            case MANUAL -> Delivery.MANUAL;
+            case EXECUTOR -> Delivery.executor(Modes.LOOP);
+        };
+        try (Aio aio = Aio.builder().threads(kind).delivery(d).errorHandler(handled::set).build()) {
+            AtomicInteger calls = new AtomicInteger();
+            AioGroup<Void> g = aio.group(grp -> grp.feed(gr -> {
+                if (calls.incrementAndGet() == 3) {
+                    throw new IllegalStateException("feeder bug");
+                }
+                gr.add(aio.nop());
+            }));
+            flush(aio);
+            assertThat(g.join()).isNull();
+            assertThat(calls).hasValue(3);
+            assertThat(handled.get()).hasMessage("feeder bug");
+            assertThat(aio.nreqs()).isZero();
+        }
+    }
+
     @Test
     void aMemberDeliveredBeforeItIsAddedCountsAsFinished() throws Exception {
         try (Aio aio = Aio.create()) {

@@ -211,6 +211,44 @@ class TreeTest {
     }
 
     @Test
+    void rmtreeRefusesDotAndDotDotAndTheRoot() {
+        try (Aio aio = Aio.create()) {
+            for (String p : new String[] {"/", "/..", "/.", dir + "/..", dir + "/.", ".", ".."}) {
+                assertThatThrownBy(() -> aio.rmtree(Path.of(p))).as(p).isInstanceOf(IllegalArgumentException.class);
+            }
+            assertThat(Files.isDirectory(dir)).isTrue();
+        }
+    }
+
+    /** Replacing a file that is a hard link to its own source must not truncate the source. */
+    @Test
+    void replacingAHardLinkToTheSourceNeverTruncatesIt() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("f"), "precious data");
+        Path dst = Files.createDirectories(dir.resolve("dst"));
+        Files.createLink(dst.resolve("f"), src.resolve("f"));
+        try (Aio aio = Aio.create()) {
+            aio.copyTree(src, dst, TreeOptions.defaults().replace(true), null).join();
+            assertThat(Files.readString(src.resolve("f"))).isEqualTo("precious data");
+            assertThat(Files.readString(dst.resolve("f"))).isEqualTo("precious data");
+        }
+    }
+
+    /** A group's own follow-up requests never wait for room, so a walk under maxOutstanding(1) cannot hang. */
+    @Test
+    void walksFinishUnderMaxOutstandingOne() throws Exception {
+        Path src = oddTree(dir);
+        try (Aio aio = Aio.builder().maxOutstanding(1).build()) {
+            CompletableFuture.runAsync(() -> {
+                aio.copyTree(src, dir.resolve("copy")).join();
+                aio.flush();
+                aio.rmtree(dir.resolve("copy")).join();
+            }).get(60, TimeUnit.SECONDS);
+            assertThat(Files.exists(dir.resolve("copy"))).isFalse();
+        }
+    }
+
+    @Test
     void rmtreeRemovesASymlinkRootAndAFileRootWithoutFollowing() throws Exception {
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Files.writeString(outside.resolve("keep"), "k");

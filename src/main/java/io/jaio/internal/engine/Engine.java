@@ -213,7 +213,8 @@ public final class Engine {
      * engine is not paused: maxParallel(0) holds every request, as IO::AIO's max_parallel does.
      */
     private boolean viaRing(Task t) {
-        return ring != null && wanted > 0 && ring.submit(t);
+        // Inside pollCb the enter waits for the end of the batch (Ring); pollCb always makes it.
+        return ring != null && wanted > 0 && ring.submit(t, pollLock.isHeldByCurrentThread());
     }
 
     /**
@@ -671,13 +672,18 @@ public final class Engine {
             long start = maxTime > 0 ? System.nanoTime() : 0;
             int n = 0;
             for (;;) {
-                if (ring != null && ring.hasCompletions()) {
-                    ring.reap();
-                }
                 if (!done.isEmpty()) {
                     drainDoneLocked();
                 }
                 Task t = resQueue.take();
+                if (t == null && ring != null && (ring.hasUnsubmitted() || ring.hasCompletions())) {
+                    // The batch is delivered: hand the kernel what its callbacks queued, in one
+                    // enter, and take what has completed (on cached data, most of it already).
+                    ring.enterPublished();
+                    if (ring.reap() > 0) {
+                        continue;
+                    }
+                }
                 if (t == null) {
                     if (holding && awaitResultBriefly()) {
                         continue;
@@ -719,6 +725,9 @@ public final class Engine {
                 }
             }
         } finally {
+            if (ring != null) {
+                ring.enterPublished();    // a limit (maxPollReqs/Time) may end the batch early: strand nothing
+            }
             if (holding) {
                 releaseHeld();
             }
