@@ -726,7 +726,11 @@ public final class Engine {
             }
         } finally {
             if (ring != null) {
-                ring.enterPublished();    // a limit (maxPollReqs/Time) may end the batch early: strand nothing
+                try {
+                    ring.enterPublished();    // a limit (maxPollReqs/Time) may end the batch early: strand nothing
+                } catch (Throwable e) {
+                    errorHandler.accept(e);   // the unlock below must run whatever happens
+                }
             }
             if (holding) {
                 releaseHeld();

@@ -212,16 +212,28 @@ final class Ring {
             if (closed || freeTop == 0 || tail - (int) INT.getAcquire(sqRing, sqHead) >= sqEntries) {
                 return false;
             }
+            if (broken) {
+                return false;
+            }
             long base = (long) (tail & sqMask) * Uring.SQE_SIZE;
             sqe.at(base);
-            if (!runner.prepare(t, sqe)) {
+            try {
+                if (!runner.prepare(t, sqe)) {
+                    return false;
+                }
+            } catch (Throwable e) {
+                return false;    // a worker runs it and meets the same problem as a request failure
+            }
+            if (!t.moveFrom(Task.QUEUED, Task.RUNNING)) {
+                // Cancelled meanwhile (cancel counted it out of queued and ready): nothing is
+                // published; the engine pushes it as usual, which counts it back in, and the
+                // worker that meets it drops it, as for any cancelled queued task.
                 return false;
             }
             int slot = free[--freeTop];
             slots[slot] = t;
             aux[slot] = sqe.aux;
             sqes.set(ValueLayout.JAVA_LONG, base + Uring.SQE_USER_DATA, slot);
-            t.state(Task.RUNNING);
             tail++;
             INT.setRelease(sqRing, sqTail, tail);
             published = tail;
@@ -233,6 +245,34 @@ final class Ring {
             reap();
         }
         return true;
+    }
+
+    /**
+     * io_uring_enter failed for good (ENOMEM for the thread's io_uring context, EBADF after
+     * close): every SQE published and not yet taken by the kernel completes with that errno,
+     * as the kernel would have completed it, and the ring takes no more (workers run
+     * everything from here on). Called by the one thread entering.
+     */
+    private void failUnsubmitted(int res) {
+        java.util.List<Object[]> failed = new java.util.ArrayList<>();
+        sqLock.lock();
+        try {
+            broken = true;
+            for (int pos = submitted; pos != tail; pos++) {
+                long base = (long) (pos & sqMask) * Uring.SQE_SIZE;
+                int slot = (int) sqes.get(ValueLayout.JAVA_LONG, base + Uring.SQE_USER_DATA);
+                failed.add(new Object[] {slots[slot], aux[slot]});
+                slots[slot] = null;
+                aux[slot] = null;
+                free[freeTop++] = slot;
+            }
+            submitted = tail;
+        } finally {
+            sqLock.unlock();
+        }
+        for (Object[] f : failed) {
+            completion.completed((Task) f[0], res, f[1]);
+        }
     }
 
     /** True if SQEs are published and not yet handed to the kernel (a deferred batch). */
@@ -258,7 +298,7 @@ final class Ring {
                     } else if (r == 0 || r == -Errno.EINTR || r == -Errno.EAGAIN || r == -Errno.EBUSY) {
                         Thread.yield();    // the kernel is short of memory or CQ room for a moment: try again
                     } else {
-                        throw new IllegalStateException("jaio: io_uring_enter failed: " + Errno.name(-r));
+                        failUnsubmitted(r);    // never throw: published SQEs would be stranded
                     }
                 }
             } finally {
@@ -315,6 +355,8 @@ final class Ring {
     private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
     private boolean closed;    // sqLock
+    /** enter failed for good: the ring takes no more SQEs (sqLock). */
+    private boolean broken;
 
     /**
      * Closes the ring's descriptor, once nothing is in flight; later submissions are refused
@@ -333,6 +375,10 @@ final class Ring {
         } finally {
             sqLock.unlock();
         }
+        // An application thread that reaped a completion may still be handing it over (publish
+        // rings the result descriptor): wait for it before the engine closes that descriptor.
+        cqLock.lock();
+        cqLock.unlock();
         Sys.current().close(fd);
         MemorySegment a = sqes, b = sqRing;
         CLEANER.register(this, () -> {
