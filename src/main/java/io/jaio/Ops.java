@@ -103,40 +103,10 @@ final class Ops implements Runner {
 
     private static boolean prepareSqe(Task t, Sqe sqe) {
         return switch ((Request) t.request) {
-            case Read rd when rd.bb() == null && rd.offset() != Aio.CURRENT_POSITION -> {
-                MemorySegment buf = rd.buf();
-                if (RingBuffers.inPlace(buf) && buf.byteSize() <= Integer.MAX_VALUE) {
-                    sqe.read(rd.fd().num(), buf.address(), (int) buf.byteSize(), rd.offset());
-                    yield true;
-                }
-                if (buf.byteSize() > RingBuffers.MAX) {
-                    yield false;
-                }
-                MemorySegment b = RingBuffers.take(buf.byteSize());
-                sqe.aux(b);
-                sqe.read(rd.fd().num(), b.address(), (int) buf.byteSize(), rd.offset());
-                yield true;
-            }
-            case Write wr when wr.bb() == null && wr.offset() != Aio.CURRENT_POSITION -> {
-                MemorySegment buf = wr.buf();
-                if (RingBuffers.inPlace(buf) && buf.byteSize() <= Integer.MAX_VALUE) {
-                    sqe.write(wr.fd().num(), buf.address(), (int) buf.byteSize(), wr.offset());
-                    yield true;
-                }
-                if (buf.byteSize() > RingBuffers.MAX) {
-                    yield false;
-                }
-                MemorySegment b = RingBuffers.take(buf.byteSize());
-                try {
-                    MemorySegment.copy(buf, 0, b, 0, buf.byteSize());
-                } catch (IllegalStateException closed) {
-                    RingBuffers.give(b);
-                    yield false;    // a worker meets the closed arena and says so
-                }
-                sqe.aux(b);
-                sqe.write(wr.fd().num(), b.address(), (int) buf.byteSize(), wr.offset());
-                yield true;
-            }
+            case Read rd when rd.bb() == null && rd.offset() != Aio.CURRENT_POSITION ->
+                    ringTransfer(sqe, true, rd.fd().num(), rd.offset(), rd.buf());
+            case Write wr when wr.bb() == null && wr.offset() != Aio.CURRENT_POSITION ->
+                    ringTransfer(sqe, false, wr.fd().num(), wr.offset(), wr.buf());
             case Fsync f -> {
                 sqe.fsync(f.fd().num(), f.dataOnly());
                 yield true;
@@ -145,6 +115,36 @@ final class Ops implements Runner {
             // paused by maxParallel(0) and counted in nready like any queued request.
             default -> false;
         };
+    }
+
+    /**
+     * A read or write SQE: of {@code buf} itself if the kernel may be given it, else of a ring
+     * buffer (a write's data copied in now); false if neither fits, and a worker runs it.
+     */
+    private static boolean ringTransfer(Sqe sqe, boolean read, int fd, long offset, MemorySegment buf) {
+        long len = buf.byteSize();
+        MemorySegment target = buf;
+        if (!RingBuffers.inPlace(buf) || len > Integer.MAX_VALUE) {
+            if (len > RingBuffers.MAX) {
+                return false;
+            }
+            target = RingBuffers.take(len);
+            if (!read) {
+                try {
+                    MemorySegment.copy(buf, 0, target, 0, len);
+                } catch (IllegalStateException closed) {
+                    RingBuffers.give(target);
+                    return false;    // a worker meets the closed arena and says so
+                }
+            }
+            sqe.aux(target);
+        }
+        if (read) {
+            sqe.read(fd, target.address(), (int) len, offset);
+        } else {
+            sqe.write(fd, target.address(), (int) len, offset);
+        }
+        return true;
     }
 
     /** The result of a request {@link #prepare} sent through io_uring; errno to exception in {@link #check}, as for workers. */

@@ -229,12 +229,7 @@ class GroupTest {
     @MethodSource("all")
     void aFeederThatThrowsIsRemovedAndTheGroupStillEnds(ThreadKind kind, Mode mode) throws Exception {
         AtomicReference<Throwable> handled = new AtomicReference<>();
-        Delivery d = switch (mode) {
-            case AUTO -> Delivery.AUTO;
-            case MANUAL -> Delivery.MANUAL;
-            case EXECUTOR -> Delivery.executor(Modes.LOOP);
-        };
-        try (Aio aio = Aio.builder().threads(kind).delivery(d).errorHandler(handled::set).build()) {
+        try (Aio aio = Aio.builder().threads(kind).delivery(Modes.delivery(mode)).errorHandler(handled::set).build()) {
             AtomicInteger calls = new AtomicInteger();
             AioGroup<Void> g = aio.group(grp -> grp.feed(gr -> {
                 if (calls.incrementAndGet() == 3) {

@@ -30,12 +30,15 @@ final class Modes {
     }
 
     static Aio create(ThreadKind kind, Mode mode) {
-        Delivery d = switch (mode) {
+        return Aio.builder().threads(kind).delivery(delivery(mode)).build();
+    }
+
+    static Delivery delivery(Mode mode) {
+        return switch (mode) {
             case AUTO -> Delivery.AUTO;
             case MANUAL -> Delivery.MANUAL;
             case EXECUTOR -> Delivery.executor(LOOP);
         };
-        return Aio.builder().threads(kind).delivery(d).build();
     }
 
     /** The request's result, polling for it where the mode needs that. */

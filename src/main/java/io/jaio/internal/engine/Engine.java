@@ -202,7 +202,7 @@ public final class Engine {
      * @throws IllegalStateException if the engine is closed
      */
     public void submit(Task t) {
-        admit();
+        admit(true);
         if (!viaRing(t)) {
             push(t);
         }
@@ -225,11 +225,7 @@ public final class Engine {
      * @throws IllegalStateException if the engine is closed
      */
     public void submitNoWait(Task t) {
-        nreqs.incrementAndGet();
-        if (closed) {
-            requestDone();
-            throw new IllegalStateException("jaio: this Aio is closed; no new requests are accepted");
-        }
+        admit(false);
         if (!viaRing(t)) {
             push(t);
         }
@@ -280,10 +276,10 @@ public final class Engine {
      * sees {@code closed}. The compare-and-set keeps concurrent waiting submitters from
      * overshooting maxOutstanding together.
      */
-    private void admit() {
+    private void admit(boolean mayWait) {
         for (;;) {
             int n = nreqs.get();
-            if (n >= maxOutstanding && !closed && mayWaitForSpace()) {
+            if (n >= maxOutstanding && !closed && mayWait && mayWaitForSpace()) {
                 awaitSpace();
             } else if (nreqs.compareAndSet(n, n + 1)) {
                 break;
@@ -353,7 +349,7 @@ public final class Engine {
     /** A group: a task with no work of its own, counted in nreqs until {@link #finish}. */
     public Task startGroup(Object request, int pri, Object owner) {
         Task t = new Task(request, pri, owner, Task.GROUP);
-        admit();
+        admit(true);
         return t;
     }
 

@@ -61,7 +61,6 @@ final class Ring {
     private final int fd;
     private final Runner runner;
     private final Completion completion;
-    private final boolean[] supported;
     private final MemorySegment sqRing, cqRing, sqes;
     private final long sqHead, sqTail, cqHead, cqTail, cqes;
     private final int sqMask, sqEntries, cqMask;
@@ -80,11 +79,10 @@ final class Ring {
     private final ReentrantLock cqLock = new ReentrantLock();
 
     private Ring(int fd, Runner runner, Completion completion, MemorySegment params, MemorySegment sqRing,
-                 MemorySegment cqRing, MemorySegment sqes, boolean[] supported) {
+                 MemorySegment cqRing, MemorySegment sqes) {
         this.fd = fd;
         this.runner = runner;
         this.completion = completion;
-        this.supported = supported;
         this.sqRing = sqRing;
         this.cqRing = cqRing;
         this.sqes = sqes;
@@ -168,7 +166,7 @@ final class Ring {
                 if (r < 0) {
                     throw new UnsupportedOperationException("io_uring_register(EVENTFD): " + Errno.name(-r));
                 }
-                return new Ring(fd, runner, completion, params, sqRing, cqRing, sqes, supported);
+                return new Ring(fd, runner, completion, params, sqRing, cqRing, sqes);
             } catch (RuntimeException e) {
                 if (sqes != null) sys.munmap(sqes);
                 if (sqRing != null) sys.munmap(sqRing);
