@@ -62,9 +62,11 @@ final class Copy implements Callable<Integer> {
         Main.inRange(spec, "--in-flight", inFlight, 1, 1_000_000);
         PrintStream err = Main.io().err();
         // Interrupted (Ctrl-C, SIGTERM): say what is left, and how to finish.
-        return Main.interruptible(err, "cp: interrupted: " + dst + " is incomplete (rerun with --force to finish it)",
-                () -> copy(err));
+        return Main.interruptible(err, () -> "cp: interrupted: " + finish, () -> copy(err));
     }
+
+    /** What to tell a user who interrupts the copy: updated once the copy's place is known. */
+    private volatile String finish = "";
 
     private int copy(PrintStream err) {
         try (Aio aio = Aio.builder().minParallel(parallel).maxParallel(parallel).build()) {
@@ -92,6 +94,11 @@ final class Copy implements Callable<Integer> {
                 err.println("jaio: cp: '" + src + "' and '" + target + "' are the same file");
                 return 1;
             }
+            // Rerunning the same command would copy a directory into the partial copy (DST/NAME);
+            // SRC/. copies its contents into the copy itself.
+            finish = srcStat.isDirectory()
+                    ? target + " is incomplete (to finish it: jaio cp --force " + src + "/. " + target + ")"
+                    : target + " may be incomplete (rerun with --force to finish it)";
             if (srcStat.isDirectory() && inside(target, src)) {
                 err.println("jaio: cp: cannot copy a directory, '" + src + "', into itself, '" + target + "'");
                 return 1;

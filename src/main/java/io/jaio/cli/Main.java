@@ -76,10 +76,16 @@ public final class Main {
      * {@code "jaio: " + message} on the way out, so an interrupted command says what it left.
      */
     static int interruptible(PrintStream err, String message, java.util.concurrent.Callable<Integer> work) throws Exception {
+        return interruptible(err, () -> message, work);
+    }
+
+    /** As above, with a message made when the JVM stops (a command may know more by then). */
+    static int interruptible(PrintStream err, java.util.function.Supplier<String> message,
+                             java.util.concurrent.Callable<Integer> work) throws Exception {
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
         Thread hook = new Thread(() -> {
             if (!finished.get()) {
-                err.println("jaio: " + message);
+                err.println("jaio: " + message.get());
             }
         }, "jaio-interrupted");
         Runtime.getRuntime().addShutdownHook(hook);
