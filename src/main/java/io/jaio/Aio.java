@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  * An asynchronous I/O engine: IO::AIO for Java. Each request method queues one syscall (or a
  * composite such as {@link #scandir}) for a pool of worker threads and returns at once with a
  * {@link Req}, a {@link java.util.concurrent.CompletableFuture} of the result. Results are
- * handed over by {@link #pollCb()}: by a jaio dispatcher thread ({@link Delivery#AUTO}, the
- * default), on an executor, or — exactly as in IO::AIO — only when the program calls it
+ * handed over by {@link #pollCb()} or as it would: on jaio's own threads ({@link Delivery#AUTO},
+ * the default), on an executor, or — exactly as in IO::AIO — only when the program calls it
  * ({@link Delivery#MANUAL}), typically when {@link #pollFileno()} becomes readable.
  *
  * <p>Every request method also takes a callback {@code (result, error)} that runs on the

@@ -16,7 +16,18 @@ public sealed interface Delivery permits Delivery.Manual, Delivery.Auto, Deliver
      */
     Delivery MANUAL = new Manual();
 
-    /** The default: a jaio dispatcher thread waits on the result descriptor and calls pollCb. */
+    /**
+     * The default: callbacks run on jaio's own threads, one at a time, in priority order, as
+     * pollCb would run them. On the threads backend the worker that finishes a request
+     * delivers it itself when no other result waits and no other delivery is in progress,
+     * and then runs the first request that callback submitted, so a chain of requests costs no
+     * hand-off between threads; a dispatcher thread, waiting on the result descriptor, calls
+     * pollCb for whatever the workers leave (and for every io_uring completion).
+     *
+     * <p>A callback holds the thread that runs it: one that computes for long keeps that
+     * worker from other requests, and the first request it submitted starts only when it
+     * returns (or when it waits inside jaio: poll, flush, close, maxParallel).
+     */
     Delivery AUTO = new Auto();
 
     /**

@@ -40,7 +40,9 @@ class JfrTest {
             rec.dump(jfr);
         }
         List<RecordedEvent> events = RecordingFile.readAllEvents(jfr);
-        List<RecordedEvent> requests = events.stream().filter(e -> e.getEventType().getName().equals("io.jaio.Request")).toList();
+        // Delivered on several threads (workers deliver under AUTO), so the file is not in time order.
+        List<RecordedEvent> requests = events.stream().filter(e -> e.getEventType().getName().equals("io.jaio.Request"))
+                .sorted(java.util.Comparator.comparing(RecordedEvent::getStartTime)).toList();
         assertThat(requests).extracting(e -> e.getString("request")).containsExactly("Open", "Read", "Stat", "Close", "Busy");
         RecordedEvent read = requests.get(1);
         assertThat(read.getLong("bytes")).isEqualTo(4096);

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 5, time = 3)
 public class DirectReadBench {
-    static final int READS = 4096;
+    static final int READS = 32768;
     static final int DEPTH = 64;
     static final int BLOCK = 4096;
 
@@ -47,8 +47,8 @@ public class DirectReadBench {
 
     Path dir, file;
     long blocks;
-    Aio aio, uring;
-    AioFile aioFile, uringFile;
+    Aio aio, auto, uring;
+    AioFile aioFile, autoFile, uringFile;
     Arena arena;
     MemorySegment[] segments;
     ExecutorService fcPool;
@@ -66,6 +66,8 @@ public class DirectReadBench {
         var opened = aio.open(file, Fcntl.O_RDONLY | Fcntl.O_DIRECT, 0);
         aio.flush();
         aioFile = opened.join();
+        auto = Aio.builder().threads(ThreadKind.PLATFORM).minParallel(DEPTH).maxParallel(DEPTH).build();
+        autoFile = auto.open(file, Fcntl.O_RDONLY | Fcntl.O_DIRECT, 0).join();
         uring = Aio.builder().delivery(Delivery.MANUAL).backend(Backend.IO_URING).build();
         var uOpened = uring.open(file, Fcntl.O_RDONLY | Fcntl.O_DIRECT, 0);
         uring.flush();
@@ -85,6 +87,8 @@ public class DirectReadBench {
     public void tearDown() throws Exception {
         aioFile.close();
         aio.close();
+        autoFile.close();
+        auto.close();
         uringFile.close();
         uring.close();
         arena.close();
@@ -98,6 +102,16 @@ public class DirectReadBench {
     @OperationsPerInvocation(READS)
     public long jaio64PlatformWorkers() {
         return ReadChains.run(aio, aioFile, segments, BLOCK, blocks, READS, random);
+    }
+
+    /**
+     * The default delivery (AUTO): a worker that finishes a read runs its callback itself, and
+     * takes the next read that callback submits, with no hand-off to another thread.
+     */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long jaio64PlatformWorkersAuto() {
+        return ReadChains.run(auto, autoFile, segments, BLOCK, blocks, READS, random, false);
     }
 
     /** The io_uring backend: 64 reads in the kernel's queue, no worker threads at all. */

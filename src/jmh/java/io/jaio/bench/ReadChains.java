@@ -9,9 +9,11 @@ import java.util.function.BiConsumer;
 
 /**
  * The jaio side of the read benchmarks: one chain per buffer, each completed read starting
- * the chain's next until {@code reads} are issued, the benchmark thread polling (MANUAL
- * delivery). Each chain's callback is one object, so the benchmark allocates nothing per read
- * of its own and gc.alloc.rate.norm is jaio's.
+ * the chain's next until {@code reads} are issued. Under MANUAL delivery the benchmark thread
+ * polls; under AUTO it waits in flush while the callbacks run on jaio's threads (one at a
+ * time, so each chain's random and byte count need no lock; the issue count is shared with
+ * the starting thread). Each chain's callback is one object, so the benchmark allocates
+ * nothing per read of its own and gc.alloc.rate.norm is jaio's.
  */
 final class ReadChains {
     private final Aio aio;
@@ -20,8 +22,7 @@ final class ReadChains {
     private final long blocks;
     private final int reads;
     private final SplittableRandom random;
-    private int issued;    // the polling thread only
-    private long bytes;
+    private final java.util.concurrent.atomic.AtomicInteger issued = new java.util.concurrent.atomic.AtomicInteger();
 
     private ReadChains(Aio aio, AioFile file, int block, long blocks, int reads, SplittableRandom random) {
         this.aio = aio;
@@ -35,26 +36,47 @@ final class ReadChains {
     /** Runs {@code reads} random block reads, one chain per segment; returns the bytes read. */
     static long run(Aio aio, AioFile file, MemorySegment[] segments, int block, long blocks, int reads,
                     SplittableRandom random) {
+        return run(aio, file, segments, block, blocks, reads, random, true);
+    }
+
+    /** As above; {@code poll} false for an Aio with AUTO delivery, whose callbacks run on jaio's threads. */
+    static long run(Aio aio, AioFile file, MemorySegment[] segments, int block, long blocks, int reads,
+                    SplittableRandom random, boolean poll) {
         ReadChains run = new ReadChains(aio, file, block, blocks, reads, random);
-        for (MemorySegment s : segments) {
-            run.new Chain(s).next();
+        Chain[] chains = new Chain[segments.length];
+        for (int i = 0; i < chains.length; i++) {
+            chains[i] = run.new Chain(segments[i], random.split());
         }
-        while (aio.nreqs() > 0) {
-            aio.pollWait();
-            aio.pollCb();
+        for (Chain c : chains) {
+            c.next();
         }
-        return run.bytes;
+        if (poll) {
+            while (aio.nreqs() > 0) {
+                aio.pollWait();
+                aio.pollCb();
+            }
+        } else {
+            aio.flush();
+        }
+        long bytes = 0;
+        for (Chain c : chains) {
+            bytes += c.bytes;
+        }
+        return bytes;
     }
 
     private final class Chain implements BiConsumer<Long, Throwable> {
         private final MemorySegment segment;
+        private final SplittableRandom random;
+        private long bytes;
 
-        Chain(MemorySegment segment) {
+        Chain(MemorySegment segment, SplittableRandom random) {
             this.segment = segment;
+            this.random = random;
         }
 
         void next() {
-            if (issued++ < reads) {
+            if (issued.getAndIncrement() < reads) {
                 aio.read(file, random.nextLong(blocks) * block, block, segment, 0, this);
             }
         }

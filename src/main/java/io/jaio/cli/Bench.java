@@ -63,6 +63,10 @@ final class Bench implements Callable<Integer> {
             + "io.jaio.backend or THREADS).")
     io.jaio.Backend backend;
 
+    @Option(names = "--delivery", defaultValue = "AUTO", description = "How jaio delivers results: AUTO (the library's "
+            + "default: callbacks on jaio's threads) or MANUAL (this thread polls and runs them) (default: ${DEFAULT-VALUE}).")
+    String delivery;
+
     @Option(names = "--dir", description = "Where to make the temporary data (default: the system temp dir).")
     Path base;
 
@@ -83,6 +87,10 @@ final class Bench implements Callable<Integer> {
         Main.inRange(spec, "--threads", threads, 1, Aio.MAX_PARALLEL);
         if (base != null) {
             Main.path(spec, "--dir", base.toString());
+        }
+        if (!delivery.equals("AUTO") && !delivery.equals("MANUAL")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--delivery: expected AUTO or MANUAL, got '" + delivery + "'");
         }
         progress = new Progress(err, "bench");
         Path where = base == null ? Path.of(System.getProperty("java.io.tmpdir")) : base;
@@ -124,7 +132,8 @@ final class Bench implements Callable<Integer> {
             }
         }, "jaio-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        Aio.Builder b = Aio.builder().delivery(Delivery.MANUAL);    // the library's default backend unless --backend
+        boolean manual = delivery.equals("MANUAL");
+        Aio.Builder b = Aio.builder().delivery(manual ? Delivery.MANUAL : Delivery.AUTO);    // the library's default backend unless --backend
         if (backend != null) {
             b.backend(backend);
         }
@@ -135,7 +144,7 @@ final class Bench implements Callable<Integer> {
             status("making a " + sizeMiB + " MiB file and " + files + " files");
             Path data = BenchData.file(dir, sizeMiB);
             List<Path> tree = BenchData.tree(dir.resolve("tree"), (files + 999) / 1000, 1000, files);
-            out.printf(Locale.ROOT, "jaio backend: %s%s%n", aio.backend(),
+            out.printf(Locale.ROOT, "jaio backend: %s, delivery %s%s%n", aio.backend(), delivery,
                     aio.backendFallbackReason() != null ? " (io_uring refused: " + aio.backendFallbackReason() + ")" : "");
             out.printf(Locale.ROOT, "%-28s %16s %16s %8s%n", "workload", "jaio", "JDK", "ratio");
             row("random 4 KiB read (reads/s)", "FileChannel, " + threads + " threads",
@@ -212,34 +221,47 @@ final class Bench implements Callable<Integer> {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /**
+     * Keeps --depth reads in flight, each read's callback starting the next, until {@code reads}
+     * have been issued. Under AUTO the callbacks run on jaio's threads (one at a time), so the
+     * counts are atomic and each chain has its own random.
+     */
     private long readJaio(Aio aio, Path data, int reads, int flags) {
         long blocks = (long) sizeMiB * 256;
         SplittableRandom rnd = new SplittableRandom(1);
-        long[] done = {0};
-        long[] issued = {0};
+        AtomicLong done = new AtomicLong();
+        AtomicLong issued = new AtomicLong();
         try (Arena arena = Arena.ofShared()) {
             Req<AioFile> opened = aio.open(data, Fcntl.O_RDONLY | flags, 0);
             aio.flush();
             AioFile f = opened.join();
             MemorySegment[] bufs = new MemorySegment[depth];
-            for (int i = 0; i < depth; i++) bufs[i] = arena.allocate(4096, 4096);
-            for (int i = 0; i < depth; i++) readNext(aio, f, bufs[i], rnd, blocks, reads, issued, done);
-            while (aio.nreqs() > 0) {
-                aio.pollWait();
-                aio.pollCb();
-                progress.update(done[0], "reads");
+            SplittableRandom[] rnds = new SplittableRandom[depth];
+            for (int i = 0; i < depth; i++) {
+                bufs[i] = arena.allocate(4096, 4096);
+                rnds[i] = rnd.split();
+            }
+            for (int i = 0; i < depth; i++) readNext(aio, f, bufs[i], rnds[i], blocks, reads, issued, done);
+            if (delivery.equals("MANUAL")) {
+                while (aio.nreqs() > 0) {
+                    aio.pollWait();
+                    aio.pollCb();
+                    progress.update(done.get(), "reads");
+                }
+            } else {
+                aio.flush();
             }
             f.close();
         }
-        return done[0];
+        return done.get();
     }
 
     private void readNext(Aio aio, AioFile f, MemorySegment buf, SplittableRandom rnd, long blocks, int reads,
-                          long[] issued, long[] done) {
-        if (issued[0]++ >= reads) return;
+                          AtomicLong issued, AtomicLong done) {
+        if (issued.getAndIncrement() >= reads) return;
         aio.read(f, rnd.nextLong(blocks) * 4096, 4096, buf, 0, (n, e) -> {
             if (e != null) throw new IllegalStateException(e);
-            done[0]++;
+            done.incrementAndGet();
             readNext(aio, f, buf, rnd, blocks, reads, issued, done);
         });
     }

@@ -206,6 +206,14 @@ class CliTest {
             assertThat(s).as("temporary data removed").isEmpty();
         }
         assertThat(r.err()).as("no progress when stderr is not a terminal").isEmpty();
+        assertThat(r.outText()).contains("delivery AUTO");
+        Result manual = run("bench", "--size", "2", "--files", "300", "--reads", "2000", "--depth", "8", "--threads", "2",
+                "--delivery", "MANUAL", "--dir", base.toString());
+        assertThat(manual.code()).as(manual.err()).isZero();
+        assertThat(manual.outText()).contains("delivery MANUAL").contains("O_DIRECT 4 KiB read");
+        Result bad = run("bench", "--delivery", "SOMETIMES", "--dir", base.toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--delivery").contains("SOMETIMES");
     }
 
     @Test

@@ -48,10 +48,13 @@ public final class Engine {
     private static final int MAX_BATCH = 8;
     /** How long pollCb, done with what waits, watches for one more result before it returns. */
     private static final long TAIL_SPIN_NANOS = 2_000;
+    /** How long a worker that has finished a request waits for another's delivery to end (AUTO). */
+    private static final long HANDOFF_SPIN_NANOS = 10_000;
     /** How long an idle worker (one at a time) watches for new work before it parks. */
     private static final long SPIN_NANOS = 30_000;
 
     private static final VarHandle WAKING;
+    private static final VarHandle LENT;
     /** Submission ring entries (the completion ring, and so the requests in flight through it, is twice this). */
     private static final int RING_ENTRIES = 256;
 
@@ -66,6 +69,7 @@ public final class Engine {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             WAKING = l.findVarHandle(Engine.class, "waking", boolean.class);
+            LENT = l.findVarHandle(Engine.class, "lent", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -102,6 +106,8 @@ public final class Engine {
      * at the queue, so the push is either seen by that worker or followed by a new signal.
      */
     private volatile boolean waking;
+    /** Workers lent out of the pool while a callback they run waits inside jaio (see lendWorker). */
+    private volatile int lent;
     private volatile int running;                                // workers executing a request
     private int maxIdle = 4;                                     // reqLock
     private long idleTimeoutNanos = TimeUnit.SECONDS.toNanos(10); // reqLock
@@ -138,8 +144,25 @@ public final class Engine {
     /** Why io_uring was asked for and is not used, or null. */
     private final String ringUnavailable;
 
+    /**
+     * AUTO delivery on the threads backend: a worker that finishes a request while no other
+     * result waits and no delivery is in progress delivers it itself (see {@link #finished}).
+     */
+    private final boolean workerDelivery;
+    /**
+     * The worker delivering a result it has just finished, while its callback runs, and only
+     * until that callback's first submission, which it claims for itself ({@link Worker#next})
+     * instead of queueing it: the worker runs it as soon as the callback returns, and nobody
+     * is woken. Written only by that thread (under pollLock) and compared only with the
+     * current thread, so a stale read elsewhere cannot match.
+     */
+    private Thread selfTaker;
+    private Worker selfTakerWorker;    // its Worker; read only by that same thread
+
     private final Thread dispatcher;                             // AUTO and EXECUTOR modes
     private volatile boolean dispatcherStop;
+    /** close ran on a delivering worker, which could not join the dispatcher: it closes the descriptor. */
+    private volatile boolean dispatcherClosesFd;
     private volatile boolean batchScheduled;                     // EXECUTOR mode
 
     public Engine(Runner runner, Mode mode, Executor executor, boolean virtualWorkers, int wanted,
@@ -176,6 +199,7 @@ public final class Engine {
         }
         this.ring = r;
         this.ringUnavailable = why;
+        this.workerDelivery = mode == Mode.AUTO && r == null;
         if (mode == Mode.MANUAL) {
             dispatcher = null;
         } else {
@@ -365,9 +389,36 @@ public final class Engine {
      * writes {@code idle} before it reads {@code queued}: one of the two sees the other.
      */
     private void push(Task t) {
+        if (selfTaker == Thread.currentThread()) {
+            // A delivering worker's callback submits: the worker claims the request and runs
+            // it as soon as the callback returns, so nobody is woken and nobody can take it
+            // first (a worker woken for it would find it gone, and park again). Only the
+            // first: a callback that submits a burst, or goes on computing, delays at most
+            // one. Like a batch claim, it may run before a queued request of higher priority.
+            selfTaker = null;
+            ready.incrementAndGet();    // before the claim, which a cancel may undo at once
+            if (t.moveFrom(Task.QUEUED, Task.CLAIMED)) {
+                selfTakerWorker.next = t;
+                return;
+            }
+            ready.decrementAndGet();
+        }
         ready.incrementAndGet();
         queued.incrementAndGet();
         inbox.push(t);
+        wakeIdle();
+        if (needsWorker()) {
+            reqLock.lock();
+            try {
+                startNeededWorkersLocked();
+            } finally {
+                reqLock.unlock();
+            }
+        }
+    }
+
+    /** Wakes one parked worker unless none is parked or a wake-up is already in flight. */
+    private void wakeIdle() {
         if (idle > 0 && !waking && WAKING.compareAndSet(this, false, true)) {
             // One wake-up in flight at a time: a burst of submissions costs one lock and one
             // futex wake, and the woken worker wakes the next if work is left (takeLocked).
@@ -382,10 +433,59 @@ public final class Engine {
                 reqLock.unlock();
             }
         }
+    }
+
+    /**
+     * A callback run by a worker (AUTO delivery) is about to wait inside jaio (pollWait, and
+     * so flush, close and pollCb over maxOutstanding): the request it claimed for itself goes
+     * back to the queue, and the worker is lent out of the pool until the wait ends — another
+     * may start in its place — so the wait cannot wait for the very worker it holds, even
+     * under maxParallel(1). Returns true if a worker was lent ({@link #endLend} must follow).
+     */
+    private boolean lendWorker() {
+        if (!workerDelivery || !pollLock.isHeldByCurrentThread()) {
+            return false;    // not inside a callback, or callbacks never run on workers
+        }
+        Worker w = Worker.current();
+        if (w == null) {
+            return false;    // the dispatcher
+        }
+        LENT.getAndAdd(this, 1);
+        if (selfTaker == Thread.currentThread()) {
+            selfTaker = null;
+        }
+        Task t = w.next;
+        if (t != null) {
+            w.next = null;
+            requeue(t);
+        }
         if (needsWorker()) {
             reqLock.lock();
             try {
                 startNeededWorkersLocked();
+            } finally {
+                reqLock.unlock();
+            }
+        }
+        return true;
+    }
+
+    /** Gives a claimed task back to the queue for any worker (unless it was cancelled meanwhile, and counted out). */
+    private void requeue(Task t) {
+        if (t.moveFrom(Task.CLAIMED, Task.QUEUED)) {
+            queued.incrementAndGet();
+            inbox.push(t);
+            wakeIdle();
+        }
+    }
+
+    /** The wait of a lent worker has ended: it counts against maxParallel again. */
+    private void endLend() {
+        LENT.getAndAdd(this, -1);
+        if (started > wanted + lent) {
+            reqLock.lock();
+            try {
+                workAvailable.signalAll();    // the surplus, if parked, exits (awaitTasksLocked)
             } finally {
                 reqLock.unlock();
             }
@@ -398,7 +498,7 @@ public final class Engine {
      */
     private boolean needsWorker() {
         int s = started;
-        return s < wanted && s - running < queued.get() || closed && wanted == 0 && queued.get() > 0;
+        return s < wanted + lent && s - running < queued.get() || closed && wanted == 0 && queued.get() > 0;
     }
 
     private void startNeededWorkersLocked() {
@@ -471,7 +571,19 @@ public final class Engine {
                     batch[i] = null;
                     if (t.moveFrom(Task.CLAIMED, Task.RUNNING)) {    // else cancelled meanwhile
                         ready.decrementAndGet();
-                        execute(t, w);
+                        execute(t, w, i == k - 1);
+                    }
+                }
+                // What the last callback this worker delivered submitted first (see finished).
+                for (Task t; (t = w.next) != null; ) {
+                    w.next = null;
+                    if (started > wanted + lent) {
+                        requeue(t);    // paused or shrunk meanwhile (maxParallel): it waits in the queue
+                        break;
+                    }
+                    if (t.moveFrom(Task.CLAIMED, Task.RUNNING)) {
+                        ready.decrementAndGet();
+                        execute(t, w, true);
                     }
                 }
             }
@@ -530,7 +642,7 @@ public final class Engine {
     private int awaitTasksLocked(Task[] out, Worker w) {
         boolean spun = false;
         for (;;) {
-            if (started > wanted) {
+            if (started > wanted + lent) {
                 // This worker may hold the one wake-up in flight; submitters that saw it pending
                 // did not signal. Hand it to another idle worker if work is queued. It leaves
                 // started now, under this lock, so the next one to look sees the true count
@@ -602,7 +714,8 @@ public final class Engine {
         }
     }
 
-    private void execute(Task t, Worker w) {
+    /** Runs {@code t}; {@code last}: nothing else is claimed by this worker, so it may deliver and take the next. */
+    private void execute(Task t, Worker w, boolean last) {
         Object result = null;
         Throwable error = null;
         try {
@@ -622,7 +735,63 @@ public final class Engine {
             }
         } else {
             t.outcome(result, error);
-            publish(t);
+            finished(t, last ? w : null);
+        }
+    }
+
+    /**
+     * A worker's request has finished. Under AUTO delivery on the threads backend, when no
+     * other result waits and nobody is delivering, the worker delivers it at once: the result
+     * is the next in any priority order, the dispatcher is not woken, and a callback that
+     * submits the next request has it taken by this same worker when it returns — on a device,
+     * where every request needs its own blocked thread, that saves two context switches per
+     * request. Otherwise the result is published for the dispatcher as usual. The check of
+     * both queues is under pollLock, which every other delivery holds; a result published
+     * meanwhile rings the descriptor and the dispatcher takes it after this one.
+     */
+    private void finished(Task t, Worker w) {
+        if (w != null && workerDelivery && awaitDeliveryLock()) {
+            try {
+                if (done.isEmpty() && resQueue.isEmpty()) {
+                    t.state(Task.DONE);
+                    selfTakerWorker = w;
+                    selfTaker = Thread.currentThread();
+                    try {
+                        deliverLocked(t);
+                    } finally {
+                        selfTaker = null;
+                        selfTakerWorker = null;
+                    }
+                    return;
+                }
+            } finally {
+                pollLock.unlock();
+            }
+        }
+        publish(t);
+    }
+
+    /**
+     * Takes pollLock for a worker's own delivery, waiting up to {@value #HANDOFF_SPIN_NANOS} ns
+     * while another worker delivers one result (a callback is short); false if results wait
+     * for the dispatcher or the lock stays held.
+     */
+    private boolean awaitDeliveryLock() {
+        long end = 0;
+        for (;;) {
+            if (!done.isEmpty()) {
+                return false;
+            }
+            if (pollLock.tryLock()) {
+                return true;
+            }
+            long now = System.nanoTime();
+            if (end == 0) {
+                end = now + HANDOFF_SPIN_NANOS;
+            } else if (now - end > 0) {
+                return false;
+            }
+            Thread.onSpinWait();
         }
     }
 
@@ -681,7 +850,7 @@ public final class Engine {
                     }
                 }
                 if (t == null) {
-                    if (holding && awaitResultBriefly()) {
+                    if (holding && !workerDelivery && awaitResultBriefly()) {
                         continue;
                     }
                     if (nreqs.get() - delivering > maxOutstanding) {
@@ -706,15 +875,7 @@ public final class Engine {
                     holding = true;
                     held++;
                 }
-                delivering++;
-                try {
-                    runner.deliver(t);
-                } catch (Throwable e) {
-                    errorHandler.accept(e);
-                } finally {
-                    delivering--;
-                }
-                requestDone();
+                deliverLocked(t);
                 n++;
                 if ((limit > 0 && n >= limit) || (maxTime > 0 && System.nanoTime() - start >= maxTime)) {
                     return n;
@@ -733,6 +894,19 @@ public final class Engine {
             }
             pollLock.unlock();
         }
+    }
+
+    /** Hands one finished task to its owner (pollLock); it leaves nreqs once its callback returns. */
+    private void deliverLocked(Task t) {
+        delivering++;
+        try {
+            runner.deliver(t);
+        } catch (Throwable e) {
+            errorHandler.accept(e);
+        } finally {
+            delivering--;
+        }
+        requestDone();
     }
 
     /** Lets go of the pending count a pollCb call holds (pollLock); drains the descriptor at 0. */
@@ -776,6 +950,17 @@ public final class Engine {
 
     /** IO::AIO's poll_wait: blocks until a result waits or nothing is outstanding. */
     public void pollWait() {
+        boolean lent = lendWorker();
+        try {
+            awaitResults();
+        } finally {
+            if (lent) {
+                endLend();
+            }
+        }
+    }
+
+    private void awaitResults() {
         if (resultsWait()) {
             return;
         }
@@ -834,9 +1019,22 @@ public final class Engine {
     }
 
     private void dispatch() {
+        try {
+            dispatchLoop();
+        } finally {
+            if (dispatcherClosesFd) {
+                closeDescriptors();
+            }
+        }
+    }
+
+    private void dispatchLoop() {
         Sys sys = Sys.current();
         while (!dispatcherStop) {
-            long budget = dispatchSpin.budget();    // as in pollWait
+            // Under worker delivery the dispatcher only takes what workers could not deliver
+            // themselves: it waits in poll(2) at once, and a spinning dispatcher would take
+            // deliveries (and the lock) from the workers.
+            long budget = workerDelivery ? 0 : dispatchSpin.budget();    // as in pollWait
             if (budget > 0) {
                 long end = System.nanoTime() + budget;
                 while (!resultsWait() && !dispatcherStop && Spin.more(end)) {
@@ -931,7 +1129,10 @@ public final class Engine {
                 wanted = n;
             }
             workAvailable.signalAll();
-            while (started > wanted) {
+            // A callback run by a worker (AUTO delivery) cannot wait for its own thread: that
+            // one exits, if it must, once the callback has returned.
+            int self = Worker.current() != null ? 1 : 0;
+            while (started - self > wanted) {
                 threadsChanged.awaitUninterruptibly();
             }
         } finally {
@@ -1043,15 +1244,30 @@ public final class Engine {
         } finally {
             reqLock.unlock();
         }
+        // Called from a callback a worker runs (AUTO delivery): that worker exits once the
+        // callback returns, and the dispatcher may be waiting for the pollLock it holds.
+        boolean onDeliveringWorker = toJoin.remove(Thread.currentThread());
         joinAll(toJoin);
         if (dispatcher != null) {
+            // Set before the stop, which the dispatcher may see at once, without pollLock.
+            dispatcherClosesFd = onDeliveringWorker;
             dispatcherStop = true;
             resultFd.signal(Sys.current());    // wakes the dispatcher's poll(2)
             LockSupport.unpark(dispatcher);
-            if (Thread.currentThread() != dispatcher) {
+            if (Thread.currentThread() != dispatcher && !onDeliveringWorker) {
                 joinAll(List.of(dispatcher));
             }
         }
+        if (onDeliveringWorker && dispatcher != null) {
+            // The dispatcher may still be about to poll(2) the descriptor: it closes it itself
+            // on its way out, once this callback has let go of pollLock.
+            return;
+        }
+        closeDescriptors();
+    }
+
+    /** Unmaps the ring and closes the result descriptor, once nothing can touch them. */
+    private void closeDescriptors() {
         // Workers and the dispatcher are gone; pollLock keeps a late pollCb's drain off a
         // descriptor number that may be reused once closed.
         pollLock.lock();

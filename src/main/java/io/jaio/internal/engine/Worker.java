@@ -10,6 +10,11 @@ import java.lang.foreign.Arena;
 public final class Worker {
     private final Arena arena = Arena.ofConfined();
     private Object local;
+    /**
+     * A request this worker claimed while delivering a result (AUTO delivery), to run next:
+     * what that callback submitted first. Only this worker's thread touches it.
+     */
+    Task next;
     /** reqLock: the engine has already taken this worker out of its live count (it is exiting). */
     boolean countedOut;
 

@@ -1,0 +1,176 @@
+package io.jaio;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * AUTO delivery on the threads backend: a worker that finishes a request delivers it itself
+ * and runs the first request its callback submits. What must hold: chains stay on workers,
+ * callbacks still run one at a time, and a callback that waits inside jaio (flush, close,
+ * maxParallel) never waits for the worker it holds — even with one worker.
+ */
+@org.junit.jupiter.api.extension.ExtendWith(LeakCheck.class)
+class WorkerDeliveryTest {
+    @TempDir
+    Path dir;
+
+    private static Aio auto(ThreadKind kind, int workers) {
+        return Aio.builder().backend(Backend.THREADS).threads(kind).minParallel(workers).maxParallel(workers).build();
+    }
+
+    /** Reads 4 KiB blocks in 8 chains, each read submitted by the previous one's callback. */
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void chainsOfReadsRunTheirCallbacksOnWorkersOneAtATime(ThreadKind kind) throws Exception {
+        Path f = dir.resolve("data");
+        byte[] data = new byte[1 << 20];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 31 + 7);
+        }
+        Files.write(f, data);
+        int reads = 20_000;
+        Map<String, Integer> threads = new ConcurrentHashMap<>();
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger issued = new AtomicInteger();
+        AtomicLong checksum = new AtomicLong();
+        long expected = 0;
+        try (Aio aio = auto(kind, 4); AioFile file = aio.open(f, Fcntl.O_RDONLY, 0).join();
+             Arena arena = Arena.ofShared()) {
+            CompletableFuture<Void> all = new CompletableFuture<>();
+            AtomicInteger chainsLeft = new AtomicInteger(8);
+            for (int c = 0; c < 8; c++) {
+                MemorySegment buf = arena.allocate(4096);
+                new Object() {
+                    void next() {
+                        int i = issued.getAndIncrement();
+                        if (i >= reads) {
+                            if (chainsLeft.decrementAndGet() == 0) {
+                                all.complete(null);
+                            }
+                            return;
+                        }
+                        long off = (long) (i % 256) * 4096;
+                        aio.read(file, off, 4096, buf, 0, (n, e) -> {
+                            if (inside.getAndIncrement() != 0) {
+                                overlaps.incrementAndGet();
+                            }
+                            threads.merge(Thread.currentThread().getName().replaceAll("\\d+$", ""), 1, Integer::sum);
+                            checksum.addAndGet(buf.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 4095) + n);
+                            inside.decrementAndGet();
+                            next();
+                        });
+                    }
+                }.next();
+            }
+            all.get(60, TimeUnit.SECONDS);
+            aio.flush();
+            assertThat(aio.nreqs()).isZero();
+        }
+        for (int i = 0; i < reads; i++) {
+            expected += data[(i % 256) * 4096 + 4095] + 4096;
+        }
+        assertThat(checksum.get()).isEqualTo(expected);
+        assertThat(overlaps.get()).as("callbacks overlapping").isZero();
+        // Most callbacks run on the worker that read the block; the dispatcher takes what collides.
+        int onWorkers = threads.getOrDefault("jaio-worker-", 0);
+        assertThat(onWorkers).as("callbacks on workers, by thread: %s", threads).isGreaterThan(reads / 2);
+    }
+
+    /** A callback's own request is claimed by its worker; flush inside it must give it back. */
+    @ParameterizedTest
+    @EnumSource(ThreadKind.class)
+    void flushInsideACallbackOnTheOnlyWorkerDoesNotWaitForItself(ThreadKind kind) throws Exception {
+        try (Aio aio = auto(kind, 1)) {
+            AtomicReference<String> seen = new AtomicReference<>();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            aio.nop((v, e) -> {
+                AtomicInteger ran = new AtomicInteger();
+                aio.nop((v2, e2) -> ran.incrementAndGet());
+                aio.nop((v2, e2) -> ran.incrementAndGet());
+                aio.flush();    // both must run and be delivered, with this worker busy here
+                seen.set(Thread.currentThread().getName() + " ran=" + ran.get() + " nreqs=" + aio.nreqs());
+                done.complete(null);
+            });
+            done.get(20, TimeUnit.SECONDS);
+            assertThat(seen.get()).endsWith("ran=2 nreqs=1");
+            aio.flush();
+            assertThat(aio.nreqs()).isZero();
+            // The worker lent out during the flush is given back: maxParallel(1) holds again.
+            EngineTest.await(() -> aio.nthreads() <= 1, "the surplus worker to leave");
+        }
+    }
+
+    /** The claimed request can still be cancelled: it never runs, and its callback never runs. */
+    @Test
+    void aRequestClaimedByItsCallbacksWorkerCanBeCancelled() throws Exception {
+        try (Aio aio = auto(ThreadKind.PLATFORM, 2)) {
+            for (int round = 0; round < 200; round++) {
+                AtomicInteger ranCallback = new AtomicInteger();
+                CompletableFuture<Req<Void>> inner = new CompletableFuture<>();
+                aio.nop((v, e) -> {
+                    Req<Void> r = aio.busy(java.time.Duration.ofMillis(1), (v2, e2) -> ranCallback.incrementAndGet());
+                    assertThat(r.cancel(false)).isTrue();
+                    inner.complete(r);
+                });
+                Req<Void> r = inner.get(20, TimeUnit.SECONDS);
+                aio.flush();
+                assertThat(r).isCancelled();
+                assertThat(ranCallback.get()).isZero();
+                assertThat(aio.nreqs()).isZero();
+                assertThat(aio.nready()).isZero();
+            }
+        }
+    }
+
+    /** maxParallel(0) from a callback on a worker pauses without waiting for that worker. */
+    @Test
+    void pausingFromACallbackOnAWorkerReturnsAndHoldsTheClaimedRequest() throws Exception {
+        try (Aio aio = auto(ThreadKind.PLATFORM, 2)) {
+            CompletableFuture<Req<Void>> inner = new CompletableFuture<>();
+            aio.nop((v, e) -> {
+                Req<Void> r = aio.nop();
+                aio.maxParallel(0);
+                inner.complete(r);
+            });
+            Req<Void> r = inner.get(20, TimeUnit.SECONDS);
+            Thread.sleep(50);
+            assertThat(r).as("paused: the callback's request waits").isNotDone();
+            assertThat(aio.nready()).isEqualTo(1);
+            aio.minParallel(2);
+            r.get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /** close() from a callback on a worker: everything accepted completes; the descriptor closes. */
+    @Test
+    void closeFromACallbackOnAWorkerCompletesAndReleasesEverything() throws Exception {
+        Aio aio = auto(ThreadKind.PLATFORM, 2);
+        CompletableFuture<Req<Void>> inner = new CompletableFuture<>();
+        aio.nop((v, e) -> {
+            Req<Void> r = aio.nop();
+            aio.close();
+            inner.complete(r);
+        });
+        Req<Void> r = inner.get(20, TimeUnit.SECONDS);
+        assertThat(r).isDone();
+        EngineTest.await(() -> aio.nthreads() == 0, "the workers to exit");
+        // LeakCheck verifies that the result descriptor is closed once the dispatcher has left.
+    }
+}
