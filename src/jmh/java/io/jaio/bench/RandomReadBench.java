@@ -57,7 +57,8 @@ public class RandomReadBench {
     Path dir, file;
     long blocks;
     Aio platform, virtual, uring;
-    AioFile platformFile, virtualFile, uringFile;
+    Aio auto;
+    AioFile platformFile, virtualFile, uringFile, autoFile;
     MemorySegment[] globalSegments;
     Arena arena;
     MemorySegment[] segments;
@@ -80,6 +81,8 @@ public class RandomReadBench {
                 .minParallel(workers).maxParallel(workers).build();
         uringFile = joinManual(uring, uring.open(file, Fcntl.O_RDONLY, 0));
         platformFile = joinManual(platform, platform.open(file, Fcntl.O_RDONLY, 0));
+        auto = Aio.builder().threads(ThreadKind.PLATFORM).minParallel(workers).maxParallel(workers).build();
+        autoFile = auto.open(file, Fcntl.O_RDONLY, 0).join();
         virtualFile = joinManual(virtual, virtual.open(file, Fcntl.O_RDONLY, 0));
         arena = Arena.ofShared();
         segments = new MemorySegment[DEPTH];
@@ -104,6 +107,8 @@ public class RandomReadBench {
     @TearDown
     public void tearDown() throws Exception {
         platformFile.close();
+        autoFile.close();
+        auto.close();
         virtualFile.close();
         uringFile.close();
         platform.close();
@@ -130,6 +135,16 @@ public class RandomReadBench {
     @OperationsPerInvocation(READS)
     public long jaioPlatformWorkers() {
         return jaio(platform, platformFile);
+    }
+
+    /**
+     * The default delivery (AUTO): each worker delivers the read it finished and runs the next
+     * one its callback submits, so no application thread polls at all.
+     */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long jaioAutoPlatformWorkers() {
+        return ReadChains.run(auto, autoFile, segments, BLOCK, blocks, READS, random, false);
     }
 
     @Benchmark
