@@ -47,6 +47,7 @@ final class Ops implements Runner {
                 Scandir.class, Jfr.class, RingBuffers.class, FileSystemStat.class, io.jaio.internal.sys.Statvfs.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
             init(c);
         }
+        io.jaio.internal.sys.Sys.loadHandleHolders();
         Errno.name(Errno.EMFILE);    // links strerrorname_np and strerrordesc_np
         Errno.describe(Errno.EMFILE);
         new ErrnoException(Errno.EMFILE, "EMFILE", "open", "/", null, "preload").getMessage();
@@ -722,7 +723,7 @@ final class Ops implements Runner {
         } while (fd == -Errno.EINTR);
         check(fd, "open", path, null);
         List<String> names = new ArrayList<>();
-        var typeList = types ? new java.io.ByteArrayOutputStream() : null;
+        byte[][] typeList = {types ? new byte[64] : null};
         long[][] ino = {inodes ? new long[64] : null};
         try {
             for (;;) {
@@ -730,20 +731,24 @@ final class Ops implements Runner {
                 if (n == 0) {
                     break;
                 }
-                Dirents.forEach(s.dirents, n, (buf, off, len, type, inode) -> {
+                Dirents.forEach(s.dirents, n, s.direntsHeap, (buf, off, len, type, inode) -> {
+                    int i = names.size();
                     if (ino[0] != null) {
-                        if (names.size() == ino[0].length) {
-                            ino[0] = java.util.Arrays.copyOf(ino[0], names.size() * 2);
+                        if (i == ino[0].length) {
+                            ino[0] = java.util.Arrays.copyOf(ino[0], i * 2);
                         }
-                        ino[0][names.size()] = inode;
+                        ino[0][i] = inode;
+                    }
+                    if (typeList[0] != null) {
+                        if (i == typeList[0].length) {
+                            typeList[0] = java.util.Arrays.copyOf(typeList[0], i * 2);
+                        }
+                        typeList[0][i] = (byte) type;
                     }
                     names.add(Names.decode(buf, off, len));
-                    if (typeList != null) {
-                        typeList.write(type);
-                    }
                 });
             }
-            DirList l = new DirList(names, types ? typeList.toByteArray() : null,
+            DirList l = new DirList(names, types ? java.util.Arrays.copyOf(typeList[0], names.size()) : null,
                     inodes ? java.util.Arrays.copyOf(ino[0], names.size()) : null, null);
             return stats ? statEntries(fd, path, l, s) : l;
         } finally {

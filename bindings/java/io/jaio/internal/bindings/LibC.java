@@ -971,7 +971,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("getdents64").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "getdents64"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -991,7 +993,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle getdents64$handle() {
-        return getdents64.HANDLE;
+        return getdents64.Lazy.HANDLE;
     }
 
     /**
@@ -1010,7 +1012,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static long getdents64(int __fd, MemorySegment __buffer, long __length) {
-        var mh$ = getdents64.HANDLE;
+        var mh$ = getdents64.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("getdents64", __fd, __buffer, __length);
@@ -1096,7 +1098,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("readahead").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "readahead"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -1116,7 +1120,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle readahead$handle() {
-        return readahead.HANDLE;
+        return readahead.Lazy.HANDLE;
     }
 
     /**
@@ -1135,7 +1139,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static long readahead(int __fd, long __offset, long __count) {
-        var mh$ = readahead.HANDLE;
+        var mh$ = readahead.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("readahead", __fd, __offset, __count);
@@ -1159,7 +1163,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("sync_file_range").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "sync_file_range"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -1179,7 +1185,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle sync_file_range$handle() {
-        return sync_file_range.HANDLE;
+        return sync_file_range.Lazy.HANDLE;
     }
 
     /**
@@ -1198,7 +1204,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int sync_file_range(int __fd, long __offset, long __count, int __flags) {
-        var mh$ = sync_file_range.HANDLE;
+        var mh$ = sync_file_range.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("sync_file_range", __fd, __offset, __count, __flags);
@@ -1222,7 +1228,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("fallocate").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "fallocate"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -1242,7 +1250,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle fallocate$handle() {
-        return fallocate.HANDLE;
+        return fallocate.Lazy.HANDLE;
     }
 
     /**
@@ -1261,7 +1269,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int fallocate(int __fd, int __mode, long __offset, long __len) {
-        var mh$ = fallocate.HANDLE;
+        var mh$ = fallocate.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("fallocate", __fd, __mode, __offset, __len);
@@ -1431,7 +1439,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("poll").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "poll"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -1451,7 +1461,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle poll$handle() {
-        return poll.HANDLE;
+        return poll.Lazy.HANDLE;
     }
 
     /**
@@ -1470,7 +1480,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int poll(MemorySegment __fds, long __nfds, int __timeout) {
-        var mh$ = poll.HANDLE;
+        var mh$ = poll.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("poll", __fds, __nfds, __timeout);
@@ -1494,7 +1504,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("renameat").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "renameat"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -1514,7 +1526,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle renameat$handle() {
-        return renameat.HANDLE;
+        return renameat.Lazy.HANDLE;
     }
 
     /**
@@ -1533,7 +1545,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int renameat(int __oldfd, MemorySegment __old, int __newfd, MemorySegment __new) {
-        var mh$ = renameat.HANDLE;
+        var mh$ = renameat.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("renameat", __oldfd, __old, __newfd, __new);
@@ -1558,7 +1570,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("renameat2").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "renameat2"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -1578,7 +1592,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle renameat2$handle() {
-        return renameat2.HANDLE;
+        return renameat2.Lazy.HANDLE;
     }
 
     /**
@@ -1597,7 +1611,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int renameat2(int __oldfd, MemorySegment __old, int __newfd, MemorySegment __new, int __flags) {
-        var mh$ = renameat2.HANDLE;
+        var mh$ = renameat2.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("renameat2", __oldfd, __old, __newfd, __new, __flags);
@@ -1617,7 +1631,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("free").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "free"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -1637,7 +1653,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle free$handle() {
-        return free.HANDLE;
+        return free.Lazy.HANDLE;
     }
 
     /**
@@ -1656,7 +1672,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static void free(MemorySegment __ptr) {
-        var mh$ = free.HANDLE;
+        var mh$ = free.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("free", __ptr);
@@ -1678,7 +1694,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("realpath").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "realpath"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -1698,7 +1716,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle realpath$handle() {
-        return realpath.HANDLE;
+        return realpath.Lazy.HANDLE;
     }
 
     /**
@@ -1717,7 +1735,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MemorySegment realpath(MemorySegment __name, MemorySegment __resolved) {
-        var mh$ = realpath.HANDLE;
+        var mh$ = realpath.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("realpath", __name, __resolved);
@@ -1738,7 +1756,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("strerrordesc_np").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "strerrordesc_np"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -1758,7 +1778,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle strerrordesc_np$handle() {
-        return strerrordesc_np.HANDLE;
+        return strerrordesc_np.Lazy.HANDLE;
     }
 
     /**
@@ -1777,7 +1797,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MemorySegment strerrordesc_np(int __err) {
-        var mh$ = strerrordesc_np.HANDLE;
+        var mh$ = strerrordesc_np.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("strerrordesc_np", __err);
@@ -1798,7 +1818,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("strerrorname_np").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "strerrorname_np"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -1818,7 +1840,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle strerrorname_np$handle() {
-        return strerrorname_np.HANDLE;
+        return strerrorname_np.Lazy.HANDLE;
     }
 
     /**
@@ -1837,7 +1859,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MemorySegment strerrorname_np(int __err) {
-        var mh$ = strerrorname_np.HANDLE;
+        var mh$ = strerrorname_np.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("strerrorname_np", __err);
@@ -1886,7 +1908,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("eventfd").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "eventfd"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -1906,7 +1930,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle eventfd$handle() {
-        return eventfd.HANDLE;
+        return eventfd.Lazy.HANDLE;
     }
 
     /**
@@ -1925,7 +1949,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int eventfd(int __count, int __flags) {
-        var mh$ = eventfd.HANDLE;
+        var mh$ = eventfd.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("eventfd", __count, __flags);
@@ -1951,7 +1975,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("mmap").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "mmap"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -1971,7 +1997,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle mmap$handle() {
-        return mmap.HANDLE;
+        return mmap.Lazy.HANDLE;
     }
 
     /**
@@ -1990,7 +2016,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MemorySegment mmap(MemorySegment __addr, long __len, int __prot, int __flags, int __fd, long __offset) {
-        var mh$ = mmap.HANDLE;
+        var mh$ = mmap.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("mmap", __addr, __len, __prot, __flags, __fd, __offset);
@@ -2012,7 +2038,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("munmap").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "munmap"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2032,7 +2060,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle munmap$handle() {
-        return munmap.HANDLE;
+        return munmap.Lazy.HANDLE;
     }
 
     /**
@@ -2051,7 +2079,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int munmap(MemorySegment __addr, long __len) {
-        var mh$ = munmap.HANDLE;
+        var mh$ = munmap.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("munmap", __addr, __len);
@@ -2075,7 +2103,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("sendfile").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "sendfile"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2095,7 +2125,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle sendfile$handle() {
-        return sendfile.HANDLE;
+        return sendfile.Lazy.HANDLE;
     }
 
     /**
@@ -2114,7 +2144,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static long sendfile(int __out_fd, int __in_fd, MemorySegment __offset, long __count) {
-        var mh$ = sendfile.HANDLE;
+        var mh$ = sendfile.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("sendfile", __out_fd, __in_fd, __offset, __count);
@@ -2136,7 +2166,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("fstat").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "fstat"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2156,7 +2188,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle fstat$handle() {
-        return fstat.HANDLE;
+        return fstat.Lazy.HANDLE;
     }
 
     /**
@@ -2175,7 +2207,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int fstat(int __fd, MemorySegment __buf) {
-        var mh$ = fstat.HANDLE;
+        var mh$ = fstat.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("fstat", __fd, __buf);
@@ -2199,7 +2231,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("fstatat").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "fstatat"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2219,7 +2253,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle fstatat$handle() {
-        return fstatat.HANDLE;
+        return fstatat.Lazy.HANDLE;
     }
 
     /**
@@ -2238,7 +2272,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int fstatat(int __fd, MemorySegment __file, MemorySegment __buf, int __flag) {
-        var mh$ = fstatat.HANDLE;
+        var mh$ = fstatat.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("fstatat", __fd, __file, __buf, __flag);
@@ -2260,7 +2294,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("fchmod").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "fchmod"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2280,7 +2316,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle fchmod$handle() {
-        return fchmod.HANDLE;
+        return fchmod.Lazy.HANDLE;
     }
 
     /**
@@ -2299,7 +2335,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int fchmod(int __fd, int __mode) {
-        var mh$ = fchmod.HANDLE;
+        var mh$ = fchmod.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("fchmod", __fd, __mode);
@@ -2323,7 +2359,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("fchmodat").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "fchmodat"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2343,7 +2381,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle fchmodat$handle() {
-        return fchmodat.HANDLE;
+        return fchmodat.Lazy.HANDLE;
     }
 
     /**
@@ -2362,7 +2400,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int fchmodat(int __fd, MemorySegment __file, int __mode, int __flag) {
-        var mh$ = fchmodat.HANDLE;
+        var mh$ = fchmodat.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("fchmodat", __fd, __file, __mode, __flag);
@@ -2385,7 +2423,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("mkdirat").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "mkdirat"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2405,7 +2445,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle mkdirat$handle() {
-        return mkdirat.HANDLE;
+        return mkdirat.Lazy.HANDLE;
     }
 
     /**
@@ -2424,7 +2464,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int mkdirat(int __fd, MemorySegment __path, int __mode) {
-        var mh$ = mkdirat.HANDLE;
+        var mh$ = mkdirat.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("mkdirat", __fd, __path, __mode);
@@ -2448,7 +2488,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("mknodat").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "mknodat"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2468,7 +2510,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle mknodat$handle() {
-        return mknodat.HANDLE;
+        return mknodat.Lazy.HANDLE;
     }
 
     /**
@@ -2487,7 +2529,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int mknodat(int __fd, MemorySegment __path, int __mode, long __dev) {
-        var mh$ = mknodat.HANDLE;
+        var mh$ = mknodat.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("mknodat", __fd, __path, __mode, __dev);
@@ -2511,7 +2553,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("utimensat").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "utimensat"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2531,7 +2575,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle utimensat$handle() {
-        return utimensat.HANDLE;
+        return utimensat.Lazy.HANDLE;
     }
 
     /**
@@ -2550,7 +2594,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int utimensat(int __fd, MemorySegment __path, MemorySegment __times, int __flags) {
-        var mh$ = utimensat.HANDLE;
+        var mh$ = utimensat.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("utimensat", __fd, __path, __times, __flags);
@@ -2572,7 +2616,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("futimens").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "futimens"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2592,7 +2638,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle futimens$handle() {
-        return futimens.HANDLE;
+        return futimens.Lazy.HANDLE;
     }
 
     /**
@@ -2611,7 +2657,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int futimens(int __fd, MemorySegment __times) {
-        var mh$ = futimens.HANDLE;
+        var mh$ = futimens.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("futimens", __fd, __times);
@@ -2636,7 +2682,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("statx").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "statx"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2656,7 +2704,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle statx$handle() {
-        return statx.HANDLE;
+        return statx.Lazy.HANDLE;
     }
 
     /**
@@ -2675,7 +2723,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int statx(int __dirfd, MemorySegment __path, int __flags, int __mask, MemorySegment __buf) {
-        var mh$ = statx.HANDLE;
+        var mh$ = statx.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("statx", __dirfd, __path, __flags, __mask, __buf);
@@ -2697,7 +2745,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("statvfs").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "statvfs"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2717,7 +2767,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle statvfs$handle() {
-        return statvfs.HANDLE;
+        return statvfs.Lazy.HANDLE;
     }
 
     /**
@@ -2736,7 +2786,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int statvfs(MemorySegment __file, MemorySegment __buf) {
-        var mh$ = statvfs.HANDLE;
+        var mh$ = statvfs.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("statvfs", __file, __buf);
@@ -2758,7 +2808,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("fstatvfs").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "fstatvfs"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2778,7 +2830,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle fstatvfs$handle() {
-        return fstatvfs.HANDLE;
+        return fstatvfs.Lazy.HANDLE;
     }
 
     /**
@@ -2797,7 +2849,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int fstatvfs(int __fildes, MemorySegment __buf) {
-        var mh$ = fstatvfs.HANDLE;
+        var mh$ = fstatvfs.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("fstatvfs", __fildes, __buf);
@@ -2820,7 +2872,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("lseek").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "lseek"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2840,7 +2894,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle lseek$handle() {
-        return lseek.HANDLE;
+        return lseek.Lazy.HANDLE;
     }
 
     /**
@@ -2859,7 +2913,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static long lseek(int __fd, long __offset, int __whence) {
-        var mh$ = lseek.HANDLE;
+        var mh$ = lseek.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("lseek", __fd, __offset, __whence);
@@ -2880,7 +2934,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("close").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "close"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2900,7 +2956,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle close$handle() {
-        return close.HANDLE;
+        return close.Lazy.HANDLE;
     }
 
     /**
@@ -2919,7 +2975,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int close(int __fd) {
-        var mh$ = close.HANDLE;
+        var mh$ = close.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("close", __fd);
@@ -2942,7 +2998,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("read").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "read"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -2962,7 +3020,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle read$handle() {
-        return read.HANDLE;
+        return read.Lazy.HANDLE;
     }
 
     /**
@@ -2981,7 +3039,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static long read(int __fd, MemorySegment __buf, long __nbytes) {
-        var mh$ = read.HANDLE;
+        var mh$ = read.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("read", __fd, __buf, __nbytes);
@@ -3004,7 +3062,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("write").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "write"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3024,7 +3084,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle write$handle() {
-        return write.HANDLE;
+        return write.Lazy.HANDLE;
     }
 
     /**
@@ -3043,7 +3103,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static long write(int __fd, MemorySegment __buf, long __n) {
-        var mh$ = write.HANDLE;
+        var mh$ = write.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("write", __fd, __buf, __n);
@@ -3067,7 +3127,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("pread").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "pread"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3087,7 +3149,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle pread$handle() {
-        return pread.HANDLE;
+        return pread.Lazy.HANDLE;
     }
 
     /**
@@ -3106,7 +3168,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static long pread(int __fd, MemorySegment __buf, long __nbytes, long __offset) {
-        var mh$ = pread.HANDLE;
+        var mh$ = pread.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("pread", __fd, __buf, __nbytes, __offset);
@@ -3130,7 +3192,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("pwrite").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "pwrite"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3150,7 +3214,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle pwrite$handle() {
-        return pwrite.HANDLE;
+        return pwrite.Lazy.HANDLE;
     }
 
     /**
@@ -3169,7 +3233,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static long pwrite(int __fd, MemorySegment __buf, long __n, long __offset) {
-        var mh$ = pwrite.HANDLE;
+        var mh$ = pwrite.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("pwrite", __fd, __buf, __n, __offset);
@@ -3191,7 +3255,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("pipe2").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "pipe2"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3211,7 +3277,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle pipe2$handle() {
-        return pipe2.HANDLE;
+        return pipe2.Lazy.HANDLE;
     }
 
     /**
@@ -3230,7 +3296,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int pipe2(MemorySegment __pipedes, int __flags) {
-        var mh$ = pipe2.HANDLE;
+        var mh$ = pipe2.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("pipe2", __pipedes, __flags);
@@ -3255,7 +3321,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("fchownat").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "fchownat"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3275,7 +3343,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle fchownat$handle() {
-        return fchownat.HANDLE;
+        return fchownat.Lazy.HANDLE;
     }
 
     /**
@@ -3294,7 +3362,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int fchownat(int __fd, MemorySegment __file, int __owner, int __group, int __flag) {
-        var mh$ = fchownat.HANDLE;
+        var mh$ = fchownat.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("fchownat", __fd, __file, __owner, __group, __flag);
@@ -3315,7 +3383,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("isatty").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "isatty"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3335,7 +3405,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle isatty$handle() {
-        return isatty.HANDLE;
+        return isatty.Lazy.HANDLE;
     }
 
     /**
@@ -3354,7 +3424,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int isatty(int __fd) {
-        var mh$ = isatty.HANDLE;
+        var mh$ = isatty.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("isatty", __fd);
@@ -3379,7 +3449,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("linkat").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "linkat"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3399,7 +3471,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle linkat$handle() {
-        return linkat.HANDLE;
+        return linkat.Lazy.HANDLE;
     }
 
     /**
@@ -3418,7 +3490,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int linkat(int __fromfd, MemorySegment __from, int __tofd, MemorySegment __to, int __flags) {
-        var mh$ = linkat.HANDLE;
+        var mh$ = linkat.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("linkat", __fromfd, __from, __tofd, __to, __flags);
@@ -3440,7 +3512,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("symlink").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "symlink"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3460,7 +3534,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle symlink$handle() {
-        return symlink.HANDLE;
+        return symlink.Lazy.HANDLE;
     }
 
     /**
@@ -3479,7 +3553,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int symlink(MemorySegment __from, MemorySegment __to) {
-        var mh$ = symlink.HANDLE;
+        var mh$ = symlink.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("symlink", __from, __to);
@@ -3502,7 +3576,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("symlinkat").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "symlinkat"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3522,7 +3598,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle symlinkat$handle() {
-        return symlinkat.HANDLE;
+        return symlinkat.Lazy.HANDLE;
     }
 
     /**
@@ -3541,7 +3617,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int symlinkat(MemorySegment __from, int __tofd, MemorySegment __to) {
-        var mh$ = symlinkat.HANDLE;
+        var mh$ = symlinkat.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("symlinkat", __from, __tofd, __to);
@@ -3565,7 +3641,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("readlinkat").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "readlinkat"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3585,7 +3663,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle readlinkat$handle() {
-        return readlinkat.HANDLE;
+        return readlinkat.Lazy.HANDLE;
     }
 
     /**
@@ -3604,7 +3682,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static long readlinkat(int __fd, MemorySegment __path, MemorySegment __buf, long __len) {
-        var mh$ = readlinkat.HANDLE;
+        var mh$ = readlinkat.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("readlinkat", __fd, __path, __buf, __len);
@@ -3625,7 +3703,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("unlink").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "unlink"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3645,7 +3725,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle unlink$handle() {
-        return unlink.HANDLE;
+        return unlink.Lazy.HANDLE;
     }
 
     /**
@@ -3664,7 +3744,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int unlink(MemorySegment __name) {
-        var mh$ = unlink.HANDLE;
+        var mh$ = unlink.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("unlink", __name);
@@ -3687,7 +3767,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("unlinkat").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "unlinkat"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3707,7 +3789,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle unlinkat$handle() {
-        return unlinkat.HANDLE;
+        return unlinkat.Lazy.HANDLE;
     }
 
     /**
@@ -3726,7 +3808,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int unlinkat(int __fd, MemorySegment __name, int __flag) {
-        var mh$ = unlinkat.HANDLE;
+        var mh$ = unlinkat.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("unlinkat", __fd, __name, __flag);
@@ -3747,7 +3829,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("rmdir").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "rmdir"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3767,7 +3851,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle rmdir$handle() {
-        return rmdir.HANDLE;
+        return rmdir.Lazy.HANDLE;
     }
 
     /**
@@ -3786,7 +3870,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int rmdir(MemorySegment __path) {
-        var mh$ = rmdir.HANDLE;
+        var mh$ = rmdir.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("rmdir", __path);
@@ -3807,7 +3891,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("fsync").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "fsync"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3827,7 +3913,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle fsync$handle() {
-        return fsync.HANDLE;
+        return fsync.Lazy.HANDLE;
     }
 
     /**
@@ -3846,7 +3932,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int fsync(int __fd) {
-        var mh$ = fsync.HANDLE;
+        var mh$ = fsync.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("fsync", __fd);
@@ -3867,7 +3953,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("syncfs").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "syncfs"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3887,7 +3975,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle syncfs$handle() {
-        return syncfs.HANDLE;
+        return syncfs.Lazy.HANDLE;
     }
 
     /**
@@ -3906,7 +3994,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int syncfs(int __fd) {
-        var mh$ = syncfs.HANDLE;
+        var mh$ = syncfs.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("syncfs", __fd);
@@ -3924,7 +4012,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("sync").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "sync"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -3944,7 +4034,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle sync$handle() {
-        return sync.HANDLE;
+        return sync.Lazy.HANDLE;
     }
 
     /**
@@ -3963,7 +4053,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static void sync() {
-        var mh$ = sync.HANDLE;
+        var mh$ = sync.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("sync");
@@ -3985,7 +4075,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("truncate").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "truncate"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -4005,7 +4097,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle truncate$handle() {
-        return truncate.HANDLE;
+        return truncate.Lazy.HANDLE;
     }
 
     /**
@@ -4024,7 +4116,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int truncate(MemorySegment __file, long __length) {
-        var mh$ = truncate.HANDLE;
+        var mh$ = truncate.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("truncate", __file, __length);
@@ -4046,7 +4138,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("ftruncate").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "ftruncate"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -4066,7 +4160,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle ftruncate$handle() {
-        return ftruncate.HANDLE;
+        return ftruncate.Lazy.HANDLE;
     }
 
     /**
@@ -4085,7 +4179,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int ftruncate(int __fd, long __length) {
-        var mh$ = ftruncate.HANDLE;
+        var mh$ = ftruncate.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("ftruncate", __fd, __length);
@@ -4183,7 +4277,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("copy_file_range").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "copy_file_range"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -4203,7 +4299,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle copy_file_range$handle() {
-        return copy_file_range.HANDLE;
+        return copy_file_range.Lazy.HANDLE;
     }
 
     /**
@@ -4222,7 +4318,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static long copy_file_range(int __infd, MemorySegment __pinoff, int __outfd, MemorySegment __poutoff, long __length, int __flags) {
-        var mh$ = copy_file_range.HANDLE;
+        var mh$ = copy_file_range.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("copy_file_range", __infd, __pinoff, __outfd, __poutoff, __length, __flags);
@@ -4243,7 +4339,9 @@ public class LibC extends LibC$shared {
 
         public static final MemorySegment ADDR = SYMBOL_LOOKUP.find("fdatasync").orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + "fdatasync"));
 
-        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        private static final class Lazy {
+            static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+        }
     }
 
     /**
@@ -4263,7 +4361,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static MethodHandle fdatasync$handle() {
-        return fdatasync.HANDLE;
+        return fdatasync.Lazy.HANDLE;
     }
 
     /**
@@ -4282,7 +4380,7 @@ public class LibC extends LibC$shared {
      * }
      */
     public static int fdatasync(int __fildes) {
-        var mh$ = fdatasync.HANDLE;
+        var mh$ = fdatasync.Lazy.HANDLE;
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("fdatasync", __fildes);

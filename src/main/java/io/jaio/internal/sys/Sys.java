@@ -63,61 +63,80 @@ public final class Sys {
             FunctionDescriptor.of(LibC.C_INT, LibC.C_POINTER, LibC.C_INT, LibC.C_INT);
     private static final FunctionDescriptor OPENAT_DESC =
             FunctionDescriptor.of(LibC.C_INT, LibC.C_INT, LibC.C_POINTER, LibC.C_INT, LibC.C_INT);
+    // Each handle is linked on first use, in a holder class of its own: linking costs about
+    // 2 ms a function, and a short command (jaio treescan) calls only a few of them.
     // open and openat are variadic (the mode); linked once with the mode as the first variadic int.
-    private static final MethodHandle OPEN = LINKER.downcallHandle(LibC.open.address(), OPEN_DESC,
-            Linker.Option.firstVariadicArg(2), CAPTURE_ERRNO);
-    private static final MethodHandle OPENAT = LINKER.downcallHandle(LibC.openat.address(), OPENAT_DESC,
-            Linker.Option.firstVariadicArg(3), CAPTURE_ERRNO);
-    private static final MethodHandle CLOSE = link(LibC.close$address(), LibC.close$descriptor());
-    private static final MethodHandle READ = link(LibC.read$address(), LibC.read$descriptor());
-    private static final MethodHandle WRITE = link(LibC.write$address(), LibC.write$descriptor());
-    private static final MethodHandle PREAD = link(LibC.pread$address(), LibC.pread$descriptor());
-    private static final MethodHandle PWRITE = link(LibC.pwrite$address(), LibC.pwrite$descriptor());
-    private static final MethodHandle SENDFILE = link(LibC.sendfile$address(), LibC.sendfile$descriptor());
-    private static final MethodHandle READAHEAD = link(LibC.readahead$address(), LibC.readahead$descriptor());
-    private static final MethodHandle FSTATAT = link(LibC.fstatat$address(), LibC.fstatat$descriptor());
-    private static final MethodHandle FSTAT = link(LibC.fstat$address(), LibC.fstat$descriptor());
-    private static final MethodHandle STATX = link(LibC.statx$address(), LibC.statx$descriptor());
-    private static final MethodHandle GETDENTS64 = link(LibC.getdents64$address(), LibC.getdents64$descriptor());
-    private static final MethodHandle UNLINK = link(LibC.unlink$address(), LibC.unlink$descriptor());
-    private static final MethodHandle UNLINKAT = link(LibC.unlinkat$address(), LibC.unlinkat$descriptor());
-    private static final MethodHandle RMDIR = link(LibC.rmdir$address(), LibC.rmdir$descriptor());
-    private static final MethodHandle SYMLINK = link(LibC.symlink$address(), LibC.symlink$descriptor());
-    private static final MethodHandle SYMLINKAT = link(LibC.symlinkat$address(), LibC.symlinkat$descriptor());
-    private static final MethodHandle MKDIRAT = link(LibC.mkdirat$address(), LibC.mkdirat$descriptor());
-    private static final MethodHandle RENAMEAT = link(LibC.renameat$address(), LibC.renameat$descriptor());
-    private static final MethodHandle LINKAT = link(LibC.linkat$address(), LibC.linkat$descriptor());
-    private static final MethodHandle READLINKAT = link(LibC.readlinkat$address(), LibC.readlinkat$descriptor());
-    private static final MethodHandle FSYNC = link(LibC.fsync$address(), LibC.fsync$descriptor());
-    private static final MethodHandle FDATASYNC = link(LibC.fdatasync$address(), LibC.fdatasync$descriptor());
-    private static final MethodHandle FTRUNCATE = link(LibC.ftruncate$address(), LibC.ftruncate$descriptor());
-    private static final MethodHandle FALLOCATE = link(LibC.fallocate$address(), LibC.fallocate$descriptor());
-    private static final MethodHandle SYNC_FILE_RANGE = link(LibC.sync_file_range$address(), LibC.sync_file_range$descriptor());
-    private static final MethodHandle COPY_FILE_RANGE = link(LibC.copy_file_range$address(), LibC.copy_file_range$descriptor());
-    private static final MethodHandle UTIMENSAT = link(LibC.utimensat$address(), LibC.utimensat$descriptor());
-    private static final MethodHandle FCHMODAT = link(LibC.fchmodat$address(), LibC.fchmodat$descriptor());
-    private static final MethodHandle FCHOWNAT = link(LibC.fchownat$address(), LibC.fchownat$descriptor());
-    private static final MethodHandle FSTATVFS = link(LibC.fstatvfs$address(), LibC.fstatvfs$descriptor());
-    private static final MethodHandle STATVFS = link(LibC.statvfs$address(), LibC.statvfs$descriptor());
-    private static final MethodHandle RENAMEAT2 = link(LibC.renameat2$address(), LibC.renameat2$descriptor());
-    private static final MethodHandle MKNODAT = link(LibC.mknodat$address(), LibC.mknodat$descriptor());
-    private static final MethodHandle LSEEK = link(LibC.lseek$address(), LibC.lseek$descriptor());
-    private static final MethodHandle SYNC = link(LibC.sync$address(), LibC.sync$descriptor());
-    private static final MethodHandle SYNCFS = link(LibC.syncfs$address(), LibC.syncfs$descriptor());
-    private static final MethodHandle TRUNCATE = link(LibC.truncate$address(), LibC.truncate$descriptor());
-    private static final MethodHandle FCHMOD = link(LibC.fchmod$address(), LibC.fchmod$descriptor());
-    private static final MethodHandle FUTIMENS = link(LibC.futimens$address(), LibC.futimens$descriptor());
-    private static final MethodHandle REALPATH = link(LibC.realpath$address(), LibC.realpath$descriptor());
-    private static final MethodHandle EVENTFD = link(LibC.eventfd$address(), LibC.eventfd$descriptor());
-    private static final MethodHandle PIPE2 = link(LibC.pipe2$address(), LibC.pipe2$descriptor());
-    private static final MethodHandle POLL = link(LibC.poll$address(), LibC.poll$descriptor());
-    private static final MethodHandle ISATTY = link(LibC.isatty$address(), LibC.isatty$descriptor());
-    private static final MethodHandle MMAP = link(LibC.mmap$address(), LibC.mmap$descriptor());
-    private static final MethodHandle MUNMAP = link(LibC.munmap$address(), LibC.munmap$descriptor());
+    private static final class OPEN { static final MethodHandle MH = LINKER.downcallHandle(LibC.open.address(), OPEN_DESC, Linker.Option.firstVariadicArg(2), CAPTURE_ERRNO); }
+    private static final class OPENAT { static final MethodHandle MH = LINKER.downcallHandle(LibC.openat.address(), OPENAT_DESC, Linker.Option.firstVariadicArg(3), CAPTURE_ERRNO); }
+    private static final class CLOSE { static final MethodHandle MH = link(LibC.close$address(), LibC.close$descriptor()); }
+    private static final class READ { static final MethodHandle MH = link(LibC.read$address(), LibC.read$descriptor()); }
+    private static final class WRITE { static final MethodHandle MH = link(LibC.write$address(), LibC.write$descriptor()); }
+    private static final class PREAD { static final MethodHandle MH = link(LibC.pread$address(), LibC.pread$descriptor()); }
+    private static final class PWRITE { static final MethodHandle MH = link(LibC.pwrite$address(), LibC.pwrite$descriptor()); }
+    private static final class SENDFILE { static final MethodHandle MH = link(LibC.sendfile$address(), LibC.sendfile$descriptor()); }
+    private static final class READAHEAD { static final MethodHandle MH = link(LibC.readahead$address(), LibC.readahead$descriptor()); }
+    private static final class FSTATAT { static final MethodHandle MH = link(LibC.fstatat$address(), LibC.fstatat$descriptor()); }
+    private static final class FSTAT { static final MethodHandle MH = link(LibC.fstat$address(), LibC.fstat$descriptor()); }
+    private static final class STATX { static final MethodHandle MH = link(LibC.statx$address(), LibC.statx$descriptor()); }
+    private static final class GETDENTS64 { static final MethodHandle MH = link(LibC.getdents64$address(), LibC.getdents64$descriptor()); }
+    private static final class UNLINK { static final MethodHandle MH = link(LibC.unlink$address(), LibC.unlink$descriptor()); }
+    private static final class UNLINKAT { static final MethodHandle MH = link(LibC.unlinkat$address(), LibC.unlinkat$descriptor()); }
+    private static final class RMDIR { static final MethodHandle MH = link(LibC.rmdir$address(), LibC.rmdir$descriptor()); }
+    private static final class SYMLINK { static final MethodHandle MH = link(LibC.symlink$address(), LibC.symlink$descriptor()); }
+    private static final class SYMLINKAT { static final MethodHandle MH = link(LibC.symlinkat$address(), LibC.symlinkat$descriptor()); }
+    private static final class MKDIRAT { static final MethodHandle MH = link(LibC.mkdirat$address(), LibC.mkdirat$descriptor()); }
+    private static final class RENAMEAT { static final MethodHandle MH = link(LibC.renameat$address(), LibC.renameat$descriptor()); }
+    private static final class LINKAT { static final MethodHandle MH = link(LibC.linkat$address(), LibC.linkat$descriptor()); }
+    private static final class READLINKAT { static final MethodHandle MH = link(LibC.readlinkat$address(), LibC.readlinkat$descriptor()); }
+    private static final class FSYNC { static final MethodHandle MH = link(LibC.fsync$address(), LibC.fsync$descriptor()); }
+    private static final class FDATASYNC { static final MethodHandle MH = link(LibC.fdatasync$address(), LibC.fdatasync$descriptor()); }
+    private static final class FTRUNCATE { static final MethodHandle MH = link(LibC.ftruncate$address(), LibC.ftruncate$descriptor()); }
+    private static final class FALLOCATE { static final MethodHandle MH = link(LibC.fallocate$address(), LibC.fallocate$descriptor()); }
+    private static final class SYNC_FILE_RANGE { static final MethodHandle MH = link(LibC.sync_file_range$address(), LibC.sync_file_range$descriptor()); }
+    private static final class COPY_FILE_RANGE { static final MethodHandle MH = link(LibC.copy_file_range$address(), LibC.copy_file_range$descriptor()); }
+    private static final class UTIMENSAT { static final MethodHandle MH = link(LibC.utimensat$address(), LibC.utimensat$descriptor()); }
+    private static final class FCHMODAT { static final MethodHandle MH = link(LibC.fchmodat$address(), LibC.fchmodat$descriptor()); }
+    private static final class FCHOWNAT { static final MethodHandle MH = link(LibC.fchownat$address(), LibC.fchownat$descriptor()); }
+    private static final class FSTATVFS { static final MethodHandle MH = link(LibC.fstatvfs$address(), LibC.fstatvfs$descriptor()); }
+    private static final class STATVFS { static final MethodHandle MH = link(LibC.statvfs$address(), LibC.statvfs$descriptor()); }
+    private static final class RENAMEAT2 { static final MethodHandle MH = link(LibC.renameat2$address(), LibC.renameat2$descriptor()); }
+    private static final class MKNODAT { static final MethodHandle MH = link(LibC.mknodat$address(), LibC.mknodat$descriptor()); }
+    private static final class LSEEK { static final MethodHandle MH = link(LibC.lseek$address(), LibC.lseek$descriptor()); }
+    private static final class SYNC { static final MethodHandle MH = link(LibC.sync$address(), LibC.sync$descriptor()); }
+    private static final class SYNCFS { static final MethodHandle MH = link(LibC.syncfs$address(), LibC.syncfs$descriptor()); }
+    private static final class TRUNCATE { static final MethodHandle MH = link(LibC.truncate$address(), LibC.truncate$descriptor()); }
+    private static final class FCHMOD { static final MethodHandle MH = link(LibC.fchmod$address(), LibC.fchmod$descriptor()); }
+    private static final class FUTIMENS { static final MethodHandle MH = link(LibC.futimens$address(), LibC.futimens$descriptor()); }
+    private static final class REALPATH { static final MethodHandle MH = link(LibC.realpath$address(), LibC.realpath$descriptor()); }
+    private static final class EVENTFD { static final MethodHandle MH = link(LibC.eventfd$address(), LibC.eventfd$descriptor()); }
+    private static final class PIPE2 { static final MethodHandle MH = link(LibC.pipe2$address(), LibC.pipe2$descriptor()); }
+    private static final class POLL { static final MethodHandle MH = link(LibC.poll$address(), LibC.poll$descriptor()); }
+    private static final class ISATTY { static final MethodHandle MH = link(LibC.isatty$address(), LibC.isatty$descriptor()); }
+    private static final class MMAP { static final MethodHandle MH = link(LibC.mmap$address(), LibC.mmap$descriptor()); }
+    private static final class MUNMAP { static final MethodHandle MH = link(LibC.munmap$address(), LibC.munmap$descriptor()); }
     // syscall(2) is variadic: linked once per arity, every argument passed as a long.
-    private static final MethodHandle SYSCALL3 = syscall(2);
-    private static final MethodHandle SYSCALL5 = syscall(4);
-    private static final MethodHandle SYSCALL7 = syscall(6);
+    private static final class SYSCALL3 { static final MethodHandle MH = syscall(2); }
+    private static final class SYSCALL5 { static final MethodHandle MH = syscall(4); }
+    private static final class SYSCALL7 { static final MethodHandle MH = syscall(6); }
+
+    /**
+     * Loads, without linking, every handle's holder class (ours and the generated bindings'
+     * per-function ones, since a handle is linked from those): a class is read from a file, which
+     * cannot be opened while descriptors are exhausted (EMFILE), while linking needs none.
+     * Called when an engine is built, so that a syscall first made under EMFILE still fails
+     * with its errno rather than a NoClassDefFoundError.
+     */
+    public static void loadHandleHolders() {
+        for (Class<?> owner : new Class<?>[] {Sys.class, LibC.class}) {    // ours, and the bindings' own holders
+            for (Class<?> c : owner.getDeclaredClasses()) {
+                try {
+                    Class.forName(c.getName(), false, c.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
 
     private static MethodHandle syscall(int args) {
         java.lang.foreign.MemoryLayout[] l = new java.lang.foreign.MemoryLayout[args + 1];
@@ -166,31 +185,31 @@ public final class Sys {
     }
 
     public int open(MemorySegment path, int flags, int mode) {
-        try { return ret((int) OPEN.invokeExact(errnoSegment, path, flags, mode)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) OPEN.MH.invokeExact(errnoSegment, path, flags, mode)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int openat(int dirfd, MemorySegment path, int flags, int mode) {
-        try { return ret((int) OPENAT.invokeExact(errnoSegment, dirfd, path, flags, mode)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) OPENAT.MH.invokeExact(errnoSegment, dirfd, path, flags, mode)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int close(int fd) {
-        try { return ret((int) CLOSE.invokeExact(errnoSegment, fd)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) CLOSE.MH.invokeExact(errnoSegment, fd)); } catch (Throwable t) { throw fail(t); }
     }
 
     public long read(int fd, MemorySegment buf, long count) {
-        try { return ret((long) READ.invokeExact(errnoSegment, fd, buf, count)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((long) READ.MH.invokeExact(errnoSegment, fd, buf, count)); } catch (Throwable t) { throw fail(t); }
     }
 
     public long write(int fd, MemorySegment buf, long count) {
-        try { return ret((long) WRITE.invokeExact(errnoSegment, fd, buf, count)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((long) WRITE.MH.invokeExact(errnoSegment, fd, buf, count)); } catch (Throwable t) { throw fail(t); }
     }
 
     public long pread(int fd, MemorySegment buf, long count, long offset) {
-        try { return ret((long) PREAD.invokeExact(errnoSegment, fd, buf, count, offset)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((long) PREAD.MH.invokeExact(errnoSegment, fd, buf, count, offset)); } catch (Throwable t) { throw fail(t); }
     }
 
     public long pwrite(int fd, MemorySegment buf, long count, long offset) {
-        try { return ret((long) PWRITE.invokeExact(errnoSegment, fd, buf, count, offset)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((long) PWRITE.MH.invokeExact(errnoSegment, fd, buf, count, offset)); } catch (Throwable t) { throw fail(t); }
     }
 
     /**
@@ -203,87 +222,87 @@ public final class Sys {
             off = scratch.asSlice(OFF_IN, 8);
             off.set(JAVA_LONG, 0, inOffset);
         }
-        try { return ret((long) SENDFILE.invokeExact(errnoSegment, outFd, inFd, off, count)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((long) SENDFILE.MH.invokeExact(errnoSegment, outFd, inFd, off, count)); } catch (Throwable t) { throw fail(t); }
     }
 
     public long readahead(int fd, long offset, long count) {
-        try { return ret((long) READAHEAD.invokeExact(errnoSegment, fd, offset, count)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((long) READAHEAD.MH.invokeExact(errnoSegment, fd, offset, count)); } catch (Throwable t) { throw fail(t); }
     }
 
     /** {@code buf} holds a {@code struct stat}; see {@link Stat#STAT_SIZE}. */
     public int fstatat(int dirfd, MemorySegment path, MemorySegment buf, int flags) {
-        try { return ret((int) FSTATAT.invokeExact(errnoSegment, dirfd, path, buf, flags)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) FSTATAT.MH.invokeExact(errnoSegment, dirfd, path, buf, flags)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int fstat(int fd, MemorySegment buf) {
-        try { return ret((int) FSTAT.invokeExact(errnoSegment, fd, buf)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) FSTAT.MH.invokeExact(errnoSegment, fd, buf)); } catch (Throwable t) { throw fail(t); }
     }
 
     /** {@code buf} holds a {@code struct statx}; see {@link Stat#STATX_SIZE}. */
     public int statx(int dirfd, MemorySegment path, int flags, int mask, MemorySegment buf) {
-        try { return ret((int) STATX.invokeExact(errnoSegment, dirfd, path, flags, mask, buf)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) STATX.MH.invokeExact(errnoSegment, dirfd, path, flags, mask, buf)); } catch (Throwable t) { throw fail(t); }
     }
 
     /** Fills {@code buf} with {@code struct linux_dirent64} records; see {@link Dirents}. */
     public long getdents64(int fd, MemorySegment buf, long count) {
-        try { return ret((long) GETDENTS64.invokeExact(errnoSegment, fd, buf, count)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((long) GETDENTS64.MH.invokeExact(errnoSegment, fd, buf, count)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int unlink(MemorySegment path) {
-        try { return ret((int) UNLINK.invokeExact(errnoSegment, path)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) UNLINK.MH.invokeExact(errnoSegment, path)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int unlinkat(int dirfd, MemorySegment path, int flags) {
-        try { return ret((int) UNLINKAT.invokeExact(errnoSegment, dirfd, path, flags)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) UNLINKAT.MH.invokeExact(errnoSegment, dirfd, path, flags)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int rmdir(MemorySegment path) {
-        try { return ret((int) RMDIR.invokeExact(errnoSegment, path)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) RMDIR.MH.invokeExact(errnoSegment, path)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int symlink(MemorySegment target, MemorySegment linkPath) {
-        try { return ret((int) SYMLINK.invokeExact(errnoSegment, target, linkPath)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) SYMLINK.MH.invokeExact(errnoSegment, target, linkPath)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int symlinkat(MemorySegment target, int newDirfd, MemorySegment linkPath) {
-        try { return ret((int) SYMLINKAT.invokeExact(errnoSegment, target, newDirfd, linkPath)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) SYMLINKAT.MH.invokeExact(errnoSegment, target, newDirfd, linkPath)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int mkdirat(int dirfd, MemorySegment path, int mode) {
-        try { return ret((int) MKDIRAT.invokeExact(errnoSegment, dirfd, path, mode)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) MKDIRAT.MH.invokeExact(errnoSegment, dirfd, path, mode)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int renameat(int oldDirfd, MemorySegment oldPath, int newDirfd, MemorySegment newPath) {
-        try { return ret((int) RENAMEAT.invokeExact(errnoSegment, oldDirfd, oldPath, newDirfd, newPath)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) RENAMEAT.MH.invokeExact(errnoSegment, oldDirfd, oldPath, newDirfd, newPath)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int linkat(int oldDirfd, MemorySegment oldPath, int newDirfd, MemorySegment newPath, int flags) {
-        try { return ret((int) LINKAT.invokeExact(errnoSegment, oldDirfd, oldPath, newDirfd, newPath, flags)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) LINKAT.MH.invokeExact(errnoSegment, oldDirfd, oldPath, newDirfd, newPath, flags)); } catch (Throwable t) { throw fail(t); }
     }
 
     /** Returns the length written to {@code buf} (not NUL-terminated), or -errno. */
     public long readlinkat(int dirfd, MemorySegment path, MemorySegment buf, long size) {
-        try { return ret((long) READLINKAT.invokeExact(errnoSegment, dirfd, path, buf, size)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((long) READLINKAT.MH.invokeExact(errnoSegment, dirfd, path, buf, size)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int fsync(int fd) {
-        try { return ret((int) FSYNC.invokeExact(errnoSegment, fd)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) FSYNC.MH.invokeExact(errnoSegment, fd)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int fdatasync(int fd) {
-        try { return ret((int) FDATASYNC.invokeExact(errnoSegment, fd)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) FDATASYNC.MH.invokeExact(errnoSegment, fd)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int ftruncate(int fd, long length) {
-        try { return ret((int) FTRUNCATE.invokeExact(errnoSegment, fd, length)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) FTRUNCATE.MH.invokeExact(errnoSegment, fd, length)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int fallocate(int fd, int mode, long offset, long length) {
-        try { return ret((int) FALLOCATE.invokeExact(errnoSegment, fd, mode, offset, length)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) FALLOCATE.MH.invokeExact(errnoSegment, fd, mode, offset, length)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int sync_file_range(int fd, long offset, long count, int flags) {
-        try { return ret((int) SYNC_FILE_RANGE.invokeExact(errnoSegment, fd, offset, count, flags)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) SYNC_FILE_RANGE.MH.invokeExact(errnoSegment, fd, offset, count, flags)); } catch (Throwable t) { throw fail(t); }
     }
 
     /** copy_file_range(2) between explicit offsets; neither descriptor's position moves. */
@@ -291,64 +310,64 @@ public final class Sys {
         MemorySegment in = scratch.asSlice(OFF_IN, 8), out = scratch.asSlice(OFF_OUT, 8);
         in.set(JAVA_LONG, 0, inOffset);
         out.set(JAVA_LONG, 0, outOffset);
-        try { return ret((long) COPY_FILE_RANGE.invokeExact(errnoSegment, inFd, in, outFd, out, count, flags)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((long) COPY_FILE_RANGE.MH.invokeExact(errnoSegment, inFd, in, outFd, out, count, flags)); } catch (Throwable t) { throw fail(t); }
     }
 
     /** {@code times} is NULL (now) or two {@code struct timespec}. */
     public int utimensat(int dirfd, MemorySegment path, MemorySegment times, int flags) {
-        try { return ret((int) UTIMENSAT.invokeExact(errnoSegment, dirfd, path, times, flags)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) UTIMENSAT.MH.invokeExact(errnoSegment, dirfd, path, times, flags)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int fchmodat(int dirfd, MemorySegment path, int mode, int flags) {
-        try { return ret((int) FCHMODAT.invokeExact(errnoSegment, dirfd, path, mode, flags)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) FCHMODAT.MH.invokeExact(errnoSegment, dirfd, path, mode, flags)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int fchownat(int dirfd, MemorySegment path, int uid, int gid, int flags) {
-        try { return ret((int) FCHOWNAT.invokeExact(errnoSegment, dirfd, path, uid, gid, flags)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) FCHOWNAT.MH.invokeExact(errnoSegment, dirfd, path, uid, gid, flags)); } catch (Throwable t) { throw fail(t); }
     }
 
     /** {@code buf} holds a {@code struct statvfs}. */
     public int fstatvfs(int fd, MemorySegment buf) {
-        try { return ret((int) FSTATVFS.invokeExact(errnoSegment, fd, buf)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) FSTATVFS.MH.invokeExact(errnoSegment, fd, buf)); } catch (Throwable t) { throw fail(t); }
     }
 
     /** {@code buf} holds a {@code struct statvfs}. */
     public int statvfs(MemorySegment path, MemorySegment buf) {
-        try { return ret((int) STATVFS.invokeExact(errnoSegment, path, buf)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) STATVFS.MH.invokeExact(errnoSegment, path, buf)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int renameat2(int oldDirfd, MemorySegment oldPath, int newDirfd, MemorySegment newPath, int flags) {
-        try { return ret((int) RENAMEAT2.invokeExact(errnoSegment, oldDirfd, oldPath, newDirfd, newPath, flags)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) RENAMEAT2.MH.invokeExact(errnoSegment, oldDirfd, oldPath, newDirfd, newPath, flags)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int mknodat(int dirfd, MemorySegment path, int mode, long dev) {
-        try { return ret((int) MKNODAT.invokeExact(errnoSegment, dirfd, path, mode, dev)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) MKNODAT.MH.invokeExact(errnoSegment, dirfd, path, mode, dev)); } catch (Throwable t) { throw fail(t); }
     }
 
     public long lseek(int fd, long offset, int whence) {
-        try { return ret((long) LSEEK.invokeExact(errnoSegment, fd, offset, whence)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((long) LSEEK.MH.invokeExact(errnoSegment, fd, offset, whence)); } catch (Throwable t) { throw fail(t); }
     }
 
     /** sync(2) cannot fail. */
     public void sync() {
-        try { SYNC.invokeExact(errnoSegment); } catch (Throwable t) { throw fail(t); }
+        try { SYNC.MH.invokeExact(errnoSegment); } catch (Throwable t) { throw fail(t); }
     }
 
     public int syncfs(int fd) {
-        try { return ret((int) SYNCFS.invokeExact(errnoSegment, fd)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) SYNCFS.MH.invokeExact(errnoSegment, fd)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int truncate(MemorySegment path, long length) {
-        try { return ret((int) TRUNCATE.invokeExact(errnoSegment, path, length)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) TRUNCATE.MH.invokeExact(errnoSegment, path, length)); } catch (Throwable t) { throw fail(t); }
     }
 
     /** {@code times} is NULL (now) or two {@code struct timespec}. */
     public int futimens(int fd, MemorySegment times) {
-        try { return ret((int) FUTIMENS.invokeExact(errnoSegment, fd, times)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) FUTIMENS.MH.invokeExact(errnoSegment, fd, times)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int fchmod(int fd, int mode) {
-        try { return ret((int) FCHMOD.invokeExact(errnoSegment, fd, mode)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) FCHMOD.MH.invokeExact(errnoSegment, fd, mode)); } catch (Throwable t) { throw fail(t); }
     }
 
     /**
@@ -357,7 +376,7 @@ public final class Sys {
      */
     public long realpath(MemorySegment path, MemorySegment resolved) {
         try {
-            MemorySegment r = (MemorySegment) REALPATH.invokeExact(errnoSegment, path, resolved);
+            MemorySegment r = (MemorySegment) REALPATH.MH.invokeExact(errnoSegment, path, resolved);
             if (r.equals(MemorySegment.NULL)) {
                 return -(int) ERRNO.get(errnoSegment, 0L);
             }
@@ -370,7 +389,7 @@ public final class Sys {
     }
 
     public int eventfd(int initval, int flags) {
-        try { return ret((int) EVENTFD.invokeExact(errnoSegment, initval, flags)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) EVENTFD.MH.invokeExact(errnoSegment, initval, flags)); } catch (Throwable t) { throw fail(t); }
     }
 
     /**
@@ -379,7 +398,7 @@ public final class Sys {
      */
     public int pipe2(int flags) {
         MemorySegment fds = scratch.asSlice(PIPE_FDS, 8);
-        try { return ret((int) PIPE2.invokeExact(errnoSegment, fds, flags)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) PIPE2.MH.invokeExact(errnoSegment, fds, flags)); } catch (Throwable t) { throw fail(t); }
     }
 
     public int pipeReadFd() {
@@ -392,21 +411,21 @@ public final class Sys {
 
     /** poll(2) over an array of {@code struct pollfd}. */
     public int poll(MemorySegment fds, long nfds, int timeoutMillis) {
-        try { return ret((int) POLL.invokeExact(errnoSegment, fds, nfds, timeoutMillis)); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) POLL.MH.invokeExact(errnoSegment, fds, nfds, timeoutMillis)); } catch (Throwable t) { throw fail(t); }
     }
 
     /** isatty(3): 1 if {@code fd} is a terminal, else -errno (ENOTTY for anything else). */
     /** io_uring_setup(2): the ring's descriptor, or -errno; {@code params} is a {@code struct io_uring_params}. */
     public int ioUringSetup(int entries, MemorySegment params) {
         try {
-            return (int) ret((long) SYSCALL3.invokeExact(errnoSegment, (long) Uring.NR_SETUP, (long) entries, params.address()));
+            return (int) ret((long) SYSCALL3.MH.invokeExact(errnoSegment, (long) Uring.NR_SETUP, (long) entries, params.address()));
         } catch (Throwable t) { throw fail(t); }
     }
 
     /** io_uring_enter(2) without a signal mask: submitted count, or -errno. */
     public int ioUringEnter(int fd, int toSubmit, int minComplete, int flags) {
         try {
-            return (int) ret((long) SYSCALL7.invokeExact(errnoSegment, (long) Uring.NR_ENTER, (long) fd, (long) toSubmit,
+            return (int) ret((long) SYSCALL7.MH.invokeExact(errnoSegment, (long) Uring.NR_ENTER, (long) fd, (long) toSubmit,
                     (long) minComplete, (long) flags, 0L, 0L));
         } catch (Throwable t) { throw fail(t); }
     }
@@ -414,7 +433,7 @@ public final class Sys {
     /** io_uring_register(2): 0 (or a count), or -errno. */
     public int ioUringRegister(int fd, int opcode, MemorySegment arg, int nrArgs) {
         try {
-            return (int) ret((long) SYSCALL5.invokeExact(errnoSegment, (long) Uring.NR_REGISTER, (long) fd, (long) opcode,
+            return (int) ret((long) SYSCALL5.MH.invokeExact(errnoSegment, (long) Uring.NR_REGISTER, (long) fd, (long) opcode,
                     arg.address(), (long) nrArgs));
         } catch (Throwable t) { throw fail(t); }
     }
@@ -426,7 +445,7 @@ public final class Sys {
      */
     public MemorySegment mmapShared(int fd, long length, long offset, int[] errnoOut) {
         try {
-            MemorySegment m = (MemorySegment) MMAP.invokeExact(errnoSegment, MemorySegment.NULL, length,
+            MemorySegment m = (MemorySegment) MMAP.MH.invokeExact(errnoSegment, MemorySegment.NULL, length,
                     LibC.PROT_READ() | LibC.PROT_WRITE(), LibC.MAP_SHARED() | LibC.MAP_POPULATE(), fd, offset);
             if (m.address() == -1L) {
                 errnoOut[0] = (int) ERRNO.get(errnoSegment, 0L);
@@ -437,12 +456,12 @@ public final class Sys {
     }
 
     public int munmap(MemorySegment m) {
-        try { return ret((int) MUNMAP.invokeExact(errnoSegment, m, m.byteSize())); } catch (Throwable t) { throw fail(t); }
+        try { return ret((int) MUNMAP.MH.invokeExact(errnoSegment, m, m.byteSize())); } catch (Throwable t) { throw fail(t); }
     }
 
     public int isatty(int fd) {
         try {
-            int r = (int) ISATTY.invokeExact(errnoSegment, fd);
+            int r = (int) ISATTY.MH.invokeExact(errnoSegment, fd);
             return r == 1 ? 1 : -(int) ERRNO.get(errnoSegment, 0L);
         } catch (Throwable t) { throw fail(t); }
     }
