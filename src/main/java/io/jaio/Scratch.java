@@ -23,6 +23,8 @@ final class Scratch {
     final MemorySegment stat;
     final MemorySegment path1, path2;
     final MemorySegment dirents;
+    /** A heap copy of {@link #dirents}, where the records are parsed (Dirents.forEach). */
+    final byte[] direntsHeap = new byte[DIRENT_BUF];
     /** Two {@code struct timespec} for utimensat. */
     final MemorySegment times;
     private final Arena arena;

@@ -133,14 +133,16 @@ final class TreeScan implements Callable<Integer> {
                 }
             }
             String prefix = dir.endsWith("/") ? dir : dir + "/";
+            byte[] prefixBytes = Names.encode(prefix);    // once per directory, not once per entry
             for (DirEntry d : entries) {
-                String p = prefix + d.name();
                 if (d.type() == DirEntry.Type.DIR) {
+                    String p = prefix + d.name();
                     dirs++;
                     emit(p);
                     scan(aio, p);
                 } else {
-                    nondir(aio, p);
+                    files++;
+                    emit(prefixBytes, d.name());
                 }
             }
         });
@@ -207,6 +209,17 @@ final class TreeScan implements Callable<Integer> {
         }
         try {
             out.write(Names.encode(path));    // the name's own bytes, whatever they are
+            out.write(print0 ? 0 : '\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Prints a directory's encoded prefix and one entry's name (the non-count path only). */
+    private void emit(byte[] prefix, String name) {
+        try {
+            out.write(prefix);
+            out.write(Names.encode(name));
             out.write(print0 ? 0 : '\n');
         } catch (IOException e) {
             throw new UncheckedIOException(e);

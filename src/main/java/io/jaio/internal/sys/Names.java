@@ -59,6 +59,16 @@ public final class Names {
         return decode(b);
     }
 
+    /** Decodes {@code b[off, off + len)}. */
+    public static String decode(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (b[i] < 0) {
+                return decode(java.util.Arrays.copyOfRange(b, off, off + len));
+            }
+        }
+        return new String(b, off, len, StandardCharsets.ISO_8859_1);    // ASCII: the common case, one copy
+    }
+
     /** Decodes bytes to a String that {@link #encode} maps back to the same bytes. */
     public static String decode(byte[] b) {
         boolean ascii = true;
