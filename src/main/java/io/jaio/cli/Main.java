@@ -15,9 +15,24 @@ import java.nio.charset.StandardCharsets;
  * never touches it, and the module reads it only statically ({@code requires static}).
  */
 @Command(name = "jaio", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Asynchronous file I/O for Java, from the command line.",
-        subcommands = {TreeScan.class, Copy.class, Remove.class, Move.class, Bench.class})
+        description = "Asynchronous file I/O for Java, from the command line.")
 public final class Main {
+    /**
+     * The subcommands, added in {@link #run}: only the one named, when it is, since picocli
+     * reflects over each command's options when it is added (about 15 ms a command at start).
+     */
+    private static final java.util.Map<String, java.util.function.Supplier<Object>> COMMANDS = commands();
+
+    private static java.util.Map<String, java.util.function.Supplier<Object>> commands() {
+        var m = new java.util.LinkedHashMap<String, java.util.function.Supplier<Object>>();
+        m.put("treescan", TreeScan::new);
+        m.put("cp", Copy::new);
+        m.put("rm", Remove::new);
+        m.put("mv", Move::new);
+        m.put("bench", Bench::new);
+        return m;
+    }
+
     /** Where commands write: their output and their diagnostics. */
     record Io(PrintStream out, PrintStream err) {}
 
@@ -32,6 +47,12 @@ public final class Main {
         IO.set(new Io(out, err));
         try {
             CommandLine cl = new CommandLine(new Main());
+            var named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+            if (named != null) {
+                cl.addSubcommand(args[0], named.get());
+            } else {
+                COMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));    // help, errors
+            }
             cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
             cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
             cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
