@@ -19,8 +19,9 @@ public sealed interface Delivery permits Delivery.Manual, Delivery.Auto, Deliver
     /**
      * The default: callbacks run on jaio's own threads, one at a time, in priority order, as
      * pollCb would run them. On the threads backend the worker that finishes a request
-     * delivers it itself when no other result waits and no other delivery is in progress,
-     * and then runs the first request that callback submitted, so a chain of requests costs no
+     * delivers it itself when no other result waits and no other delivery is in progress
+     * (and, while requests are queued, only while its callbacks submit the next request), and
+     * then runs the first request that callback submitted, so a chain of requests costs no
      * hand-off between threads; a dispatcher thread, waiting on the result descriptor, calls
      * pollCb for whatever the workers leave (and for every io_uring completion).
      *

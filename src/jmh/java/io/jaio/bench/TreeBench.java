@@ -43,7 +43,7 @@ public class TreeBench {
 
     Path root;
     List<Path> all;
-    Aio aio;
+    Aio aio, auto;
     ExecutorService pool;
 
     @Setup
@@ -52,12 +52,15 @@ public class TreeBench {
         all = BenchData.tree(root, dirs, files, dirs * files);
         aio = Aio.builder().delivery(Delivery.MANUAL).minParallel(workers).maxParallel(workers).build();
         aio.maxOutstanding(512);
+        auto = Aio.builder().minParallel(workers).maxParallel(workers).build();
+        auto.maxOutstanding(512);
         pool = Executors.newFixedThreadPool(4);
     }
 
     @TearDown
     public void tearDown() throws Exception {
         aio.close();
+        auto.close();
         pool.shutdownNow();
         BenchData.delete(root);
     }
@@ -73,6 +76,20 @@ public class TreeBench {
             aio.stat(p, (st, err) -> size.addAndGet(st.size() + st.ino()));
         }
         aio.flush();
+        return size.get();
+    }
+
+    /**
+     * The default delivery (AUTO): the workers run the callbacks themselves; the benchmark
+     * thread only submits, held back at maxOutstanding (512).
+     */
+    @Benchmark
+    public long statJaioAuto() {
+        AtomicLong size = new AtomicLong();
+        for (Path p : all) {
+            auto.stat(p, (st, err) -> size.addAndGet(st.size() + st.ino()));
+        }
+        auto.flush();
         return size.get();
     }
 

@@ -158,6 +158,11 @@ public final class Engine {
      */
     private Thread selfTaker;
     private Worker selfTakerWorker;    // its Worker; read only by that same thread
+    /**
+     * Callbacks submit requests: set when one does (on any delivering thread), cleared when a
+     * result a worker delivered itself submitted nothing. See finished.
+     */
+    private volatile boolean chaining = true;
 
     private final Thread dispatcher;                             // AUTO and EXECUTOR modes
     private volatile boolean dispatcherStop;
@@ -389,6 +394,9 @@ public final class Engine {
      * writes {@code idle} before it reads {@code queued}: one of the two sees the other.
      */
     private void push(Task t) {
+        if (!chaining && workerDelivery && pollLock.isHeldByCurrentThread()) {
+            chaining = true;    // a callback submits: requests chain (see finished)
+        }
         if (selfTaker == Thread.currentThread()) {
             // A delivering worker's callback submits: the worker claims the request and runs
             // it as soon as the callback returns, so nobody is woken and nobody can take it
@@ -750,7 +758,11 @@ public final class Engine {
      * meanwhile rings the descriptor and the dispatcher takes it after this one.
      */
     private void finished(Task t, Worker w) {
-        if (w != null && workerDelivery && awaitDeliveryLock()) {
+        // While work is queued, only if the last result a worker delivered started a chain (its
+        // callback submitted the next request): a flood submitted by an application thread is
+        // served faster with the workers on the queue and the dispatcher delivering in batches
+        // (100,000 stats: 1.4x), while chains of requests are faster delivered where they run.
+        if (w != null && workersDeliver() && awaitDeliveryLock()) {
             try {
                 if (done.isEmpty() && resQueue.isEmpty()) {
                     t.state(Task.DONE);
@@ -762,6 +774,10 @@ public final class Engine {
                         selfTaker = null;
                         selfTakerWorker = null;
                     }
+                    boolean chained = w.next != null;
+                    if (chaining != chained) {
+                        chaining = chained;    // written on change only: every worker reads it
+                    }
                     return;
                 }
             } finally {
@@ -769,6 +785,16 @@ public final class Engine {
             }
         }
         publish(t);
+    }
+
+    /**
+     * True while workers deliver their own results (AUTO delivery; nothing queued, or the
+     * callbacks chain: see finished). The dispatcher then only takes what they could not, and waits in poll(2) at
+     * once: a dispatcher watching for results would take deliveries, and the lock, from the
+     * workers. With work queued it watches as usual, and delivers in batches.
+     */
+    private boolean workersDeliver() {
+        return workerDelivery && (chaining || queued.get() == 0);
     }
 
     /**
@@ -850,7 +876,7 @@ public final class Engine {
                     }
                 }
                 if (t == null) {
-                    if (holding && !workerDelivery && awaitResultBriefly()) {
+                    if (holding && !workersDeliver() && awaitResultBriefly()) {
                         continue;
                     }
                     if (nreqs.get() - delivering > maxOutstanding) {
@@ -1031,10 +1057,7 @@ public final class Engine {
     private void dispatchLoop() {
         Sys sys = Sys.current();
         while (!dispatcherStop) {
-            // Under worker delivery the dispatcher only takes what workers could not deliver
-            // themselves: it waits in poll(2) at once, and a spinning dispatcher would take
-            // deliveries (and the lock) from the workers.
-            long budget = workerDelivery ? 0 : dispatchSpin.budget();    // as in pollWait
+            long budget = workersDeliver() ? 0 : dispatchSpin.budget();    // as in pollWait
             if (budget > 0) {
                 long end = System.nanoTime() + budget;
                 while (!resultsWait() && !dispatcherStop && Spin.more(end)) {
