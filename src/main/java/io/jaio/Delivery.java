@@ -27,7 +27,8 @@ public sealed interface Delivery permits Delivery.Manual, Delivery.Auto, Deliver
      *
      * <p>A callback holds the thread that runs it: one that computes for long keeps that
      * worker from other requests, and the first request it submitted starts only when it
-     * returns (or when it waits inside jaio: poll, flush, close, maxParallel).
+     * returns (or when it calls into jaio to wait or poll: pollWait, pollCb, poll, flush,
+     * close, maxParallel). With virtual workers every callback runs on the dispatcher.
      */
     Delivery AUTO = new Auto();
 

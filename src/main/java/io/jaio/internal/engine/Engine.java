@@ -204,7 +204,9 @@ public final class Engine {
         }
         this.ring = r;
         this.ringUnavailable = why;
-        this.workerDelivery = mode == Mode.AUTO && r == null;
+        // Not on virtual workers: a callback waiting inside jaio sits in poll(2), pinning its
+        // carrier, and the worker lent in its place might never get one.
+        this.workerDelivery = mode == Mode.AUTO && r == null && !virtualWorkers;
         if (mode == Mode.MANUAL) {
             dispatcher = null;
         } else {
@@ -402,7 +404,8 @@ public final class Engine {
             // it as soon as the callback returns, so nobody is woken and nobody can take it
             // first (a worker woken for it would find it gone, and park again). Only the
             // first: a callback that submits a burst, or goes on computing, delays at most
-            // one. Like a batch claim, it may run before a queued request of higher priority.
+            // one. The worker runs it only if nothing is queued by then; else it goes back to
+            // the queue and waits its turn by priority (workerLoop).
             selfTaker = null;
             ready.incrementAndGet();    // before the claim, which a cancel may undo at once
             if (t.moveFrom(Task.QUEUED, Task.CLAIMED)) {
@@ -415,14 +418,7 @@ public final class Engine {
         queued.incrementAndGet();
         inbox.push(t);
         wakeIdle();
-        if (needsWorker()) {
-            reqLock.lock();
-            try {
-                startNeededWorkersLocked();
-            } finally {
-                reqLock.unlock();
-            }
-        }
+        startWorkersIfNeeded();
     }
 
     /** Wakes one parked worker unless none is parked or a wake-up is already in flight. */
@@ -451,31 +447,36 @@ public final class Engine {
      * under maxParallel(1). Returns true if a worker was lent ({@link #endLend} must follow).
      */
     private boolean lendWorker() {
-        if (!workerDelivery || !pollLock.isHeldByCurrentThread()) {
-            return false;    // not inside a callback, or callbacks never run on workers
+        if (!workerDelivery || !pollLock.isHeldByCurrentThread() || Worker.current() == null) {
+            return false;    // not inside a callback a worker runs
         }
-        Worker w = Worker.current();
-        if (w == null) {
-            return false;    // the dispatcher
-        }
+        releaseClaim();
         LENT.getAndAdd(this, 1);
+        try {
+            startWorkersIfNeeded();
+        } catch (Throwable e) {
+            LENT.getAndAdd(this, -1);
+            throw e;
+        }
+        return true;
+    }
+
+    /**
+     * Inside a callback a worker runs, gives the request that callback claimed (see push)
+     * back to the queue, and stops claiming: called before the callback waits inside jaio or
+     * pauses or closes the engine, where the request must be run, cancelled or held by the
+     * usual rules instead of waiting for the callback to return.
+     */
+    private void releaseClaim() {
         if (selfTaker == Thread.currentThread()) {
             selfTaker = null;
         }
-        Task t = w.next;
+        Worker w = Worker.current();
+        Task t = w == null ? null : w.next;
         if (t != null) {
             w.next = null;
             requeue(t);
         }
-        if (needsWorker()) {
-            reqLock.lock();
-            try {
-                startNeededWorkersLocked();
-            } finally {
-                reqLock.unlock();
-            }
-        }
-        return true;
     }
 
     /** Gives a claimed task back to the queue for any worker (unless it was cancelled meanwhile, and counted out). */
@@ -484,6 +485,18 @@ public final class Engine {
             queued.incrementAndGet();
             inbox.push(t);
             wakeIdle();
+            startWorkersIfNeeded();    // a closed and paused engine must still run it (as push)
+        }
+    }
+
+    private void startWorkersIfNeeded() {
+        if (needsWorker()) {
+            reqLock.lock();
+            try {
+                startNeededWorkersLocked();
+            } finally {
+                reqLock.unlock();
+            }
         }
     }
 
@@ -585,8 +598,10 @@ public final class Engine {
                 // What the last callback this worker delivered submitted first (see finished).
                 for (Task t; (t = w.next) != null; ) {
                     w.next = null;
-                    if (started > wanted + lent) {
-                        requeue(t);    // paused or shrunk meanwhile (maxParallel): it waits in the queue
+                    if (started > wanted + lent || queued.get() > 0) {
+                        // Paused or shrunk meanwhile (maxParallel), or others wait: the chain
+                        // takes its turn in the queue, by priority, so it cannot starve them.
+                        requeue(t);
                         break;
                     }
                     if (t.moveFrom(Task.CLAIMED, Task.RUNNING)) {
@@ -596,6 +611,11 @@ public final class Engine {
                 }
             }
         } finally {
+            Task claimed = w.next;
+            if (claimed != null) {    // an Error escaped a request: what it claimed still runs elsewhere
+                w.next = null;
+                requeue(claimed);
+            }
             w.close();
             reqLock.lock();
             try {
@@ -855,6 +875,9 @@ public final class Engine {
      * drain the descriptor.
      */
     public int pollCb() {
+        if (workerDelivery && pollLock.isHeldByCurrentThread()) {
+            releaseClaim();    // called from a callback: what it claimed must not wait for it to return
+        }
         pollLock.lock();
         boolean holding = false;
         try {
@@ -976,6 +999,9 @@ public final class Engine {
 
     /** IO::AIO's poll_wait: blocks until a result waits or nothing is outstanding. */
     public void pollWait() {
+        if (resultsWait()) {
+            return;    // nothing to wait for: no lend (a callback polling in a loop would churn threads)
+        }
         boolean lent = lendWorker();
         try {
             awaitResults();
@@ -1146,6 +1172,9 @@ public final class Engine {
      * busy one exits after its request). 0 pauses execution; requests stay queued.
      */
     public void maxParallel(int n) {
+        if (workerDelivery && pollLock.isHeldByCurrentThread()) {
+            releaseClaim();    // the claimed request is paused (or run) by the usual rules
+        }
         reqLock.lock();
         try {
             if (wanted > n) {
@@ -1155,7 +1184,9 @@ public final class Engine {
             // A callback run by a worker (AUTO delivery) cannot wait for its own thread: that
             // one exits, if it must, once the callback has returned.
             int self = Worker.current() != null ? 1 : 0;
-            while (started - self > wanted) {
+            // Nor for a lent worker (one whose callback waits in flush): it leaves by itself
+            // once that callback returns, and its wait may need the pause lifted first.
+            while (started - lent - self > wanted) {
                 threadsChanged.awaitUninterruptibly();
             }
         } finally {
@@ -1216,6 +1247,9 @@ public final class Engine {
      * joins every thread and closes the descriptor. A second call returns at once.
      */
     public void close(boolean cancelQueued, Consumer<Task> onCancel) {
+        if (workerDelivery && pollLock.isHeldByCurrentThread()) {
+            releaseClaim();    // close(true) from a callback cancels what that callback claimed too
+        }
         List<Task> cancelled = new ArrayList<>();
         reqLock.lock();
         try {
