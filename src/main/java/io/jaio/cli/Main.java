@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
 public final class Main {
     /**
      * The subcommands, added in {@link #run}: only the one named, when it is, since picocli
-     * reflects over each command's options when it is added (about 15 ms a command at start).
+     * reflects over each command's options when it is added (`treescan --help`: 0.19 s -> 0.16 s).
      */
     private static final java.util.Map<String, java.util.function.Supplier<Object>> COMMANDS = commands();
 

@@ -465,9 +465,12 @@ public final class Engine {
      * Inside a callback a worker runs, gives the request that callback claimed (see push)
      * back to the queue, and stops claiming: called before the callback waits inside jaio or
      * pauses or closes the engine, where the request must be run, cancelled or held by the
-     * usual rules instead of waiting for the callback to return.
+     * usual rules instead of waiting for the callback to return. A no-op anywhere else.
      */
     private void releaseClaim() {
+        if (!workerDelivery || !pollLock.isHeldByCurrentThread()) {
+            return;    // not inside a callback: nothing can be claimed
+        }
         if (selfTaker == Thread.currentThread()) {
             selfTaker = null;
         }
@@ -875,9 +878,7 @@ public final class Engine {
      * drain the descriptor.
      */
     public int pollCb() {
-        if (workerDelivery && pollLock.isHeldByCurrentThread()) {
-            releaseClaim();    // called from a callback: what it claimed must not wait for it to return
-        }
+        releaseClaim();    // from a callback: what it claimed must not wait for it to return
         pollLock.lock();
         boolean holding = false;
         try {
@@ -1172,9 +1173,7 @@ public final class Engine {
      * busy one exits after its request). 0 pauses execution; requests stay queued.
      */
     public void maxParallel(int n) {
-        if (workerDelivery && pollLock.isHeldByCurrentThread()) {
-            releaseClaim();    // the claimed request is paused (or run) by the usual rules
-        }
+        releaseClaim();    // from a callback: the claimed request is paused (or run) by the usual rules
         reqLock.lock();
         try {
             if (wanted > n) {
@@ -1247,9 +1246,7 @@ public final class Engine {
      * joins every thread and closes the descriptor. A second call returns at once.
      */
     public void close(boolean cancelQueued, Consumer<Task> onCancel) {
-        if (workerDelivery && pollLock.isHeldByCurrentThread()) {
-            releaseClaim();    // close(true) from a callback cancels what that callback claimed too
-        }
+        releaseClaim();    // close(true) from a callback cancels what that callback claimed too
         List<Task> cancelled = new ArrayList<>();
         reqLock.lock();
         try {
