@@ -453,6 +453,16 @@ public final class Engine {
         releaseClaim();
         LENT.getAndAdd(this, 1);
         try {
+            if (started > wanted) {
+                // maxParallel may be waiting for threads to leave, counting lent ones out:
+                // this one just left the count (a lend between two waits of one flush).
+                reqLock.lock();
+                try {
+                    threadsChanged.signalAll();
+                } finally {
+                    reqLock.unlock();
+                }
+            }
             startWorkersIfNeeded();
         } catch (Throwable e) {
             LENT.getAndAdd(this, -1);
