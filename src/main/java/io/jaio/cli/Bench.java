@@ -63,9 +63,12 @@ final class Bench implements Callable<Integer> {
             + "io.jaio.backend or THREADS).")
     io.jaio.Backend backend;
 
+    /** jaio's delivery modes that the bench can run (picocli checks the value). */
+    enum DeliveryChoice { AUTO, MANUAL }
+
     @Option(names = "--delivery", defaultValue = "AUTO", description = "How jaio delivers results: AUTO (the library's "
             + "default: callbacks on jaio's threads) or MANUAL (this thread polls and runs them) (default: ${DEFAULT-VALUE}).")
-    String delivery;
+    DeliveryChoice delivery;
 
     @Option(names = "--dir", description = "Where to make the temporary data (default: the system temp dir).")
     Path base;
@@ -87,10 +90,6 @@ final class Bench implements Callable<Integer> {
         Main.inRange(spec, "--threads", threads, 1, Aio.MAX_PARALLEL);
         if (base != null) {
             Main.path(spec, "--dir", base.toString());
-        }
-        if (!delivery.equals("AUTO") && !delivery.equals("MANUAL")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--delivery: expected AUTO or MANUAL, got '" + delivery + "'");
         }
         progress = new Progress(err, "bench");
         Path where = base == null ? Path.of(System.getProperty("java.io.tmpdir")) : base;
@@ -132,8 +131,7 @@ final class Bench implements Callable<Integer> {
             }
         }, "jaio-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        boolean manual = delivery.equals("MANUAL");
-        Aio.Builder b = Aio.builder().delivery(manual ? Delivery.MANUAL : Delivery.AUTO);    // the library's default backend unless --backend
+        Aio.Builder b = Aio.builder().delivery(delivery == DeliveryChoice.MANUAL ? Delivery.MANUAL : Delivery.AUTO);    // the library's default backend unless --backend
         if (backend != null) {
             b.backend(backend);
         }
@@ -242,7 +240,7 @@ final class Bench implements Callable<Integer> {
                 rnds[i] = rnd.split();
             }
             for (int i = 0; i < depth; i++) readNext(aio, f, bufs[i], rnds[i], blocks, reads, issued, done);
-            if (delivery.equals("MANUAL")) {
+            if (delivery == DeliveryChoice.MANUAL) {
                 while (aio.nreqs() > 0) {
                     aio.pollWait();
                     aio.pollCb();
