@@ -89,4 +89,37 @@ public final class ResultsStress {
             r.r2 = results.count();
         }
     }
+
+    @JCStressTest
+    @Description("A worker publishes the first result while an idle pollCb takes, handles and releases whatever it finds.")
+    @Outcome(id = "1, 1, 0", expect = ACCEPTABLE, desc = "pollCb looked first: readable, one waits")
+    @Outcome(id = "0, 0, 1", expect = ACCEPTABLE, desc = "pollCb took and handled it: silent, none waits")
+    @Outcome(expect = FORBIDDEN, desc = "readable with nothing waiting (a ring after the release's silence), or silent with a result waiting")
+    @State
+    public static class PublishRacesIdlePollCb {
+        final ModelBell bell = new ModelBell();
+        final Results results = new Results(bell, () -> false);
+        int handled;
+
+        @Actor
+        public void worker() {
+            results.publish(TaskStackStress.task("only"));
+        }
+
+        @Actor
+        public void pollCb() {
+            Task t = results.takeAll();
+            if (t != null) {
+                handled = 1;          // holds its count while the callback runs
+                results.release();    // returns: the count falls to 0, the bell is silenced
+            }
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = bell.readable() ? 1 : 0;
+            r.r2 = results.count();
+            r.r3 = handled;
+        }
+    }
 }

@@ -40,12 +40,24 @@ final class Results {
         this.elsewhere = elsewhere;
     }
 
-    /** Hands a finished task (its outcome written) to pollCb: count, push, ring on 0 → 1. */
+    /**
+     * Hands a finished task (its outcome written) to pollCb: count, push, ring on 0 → 1. The
+     * push comes before the ring, so a reader woken by the ring finds the task. Once pushed,
+     * though, the task can be taken, delivered and released by a pollCb at once, and a
+     * release that brings the count back to 0 silences the bell before this ring: the ring
+     * would then leave the descriptor readable with nothing waiting (a dispatcher woken by it
+     * would poll(2) in a loop until the next result; ResultsStress.PublishRacesIdlePollCb).
+     * So after ringing, the publisher looks at the count as a release does: at 0 it silences
+     * the bell, then rings again if a result was published meanwhile.
+     */
     void publish(Task t) {
         boolean first = pending.getAndIncrement() == 0;
         stack.push(t);
         if (first) {
             bell.ring();
+            if (pending.get() == 0) {
+                settle();
+            }
         }
     }
 
@@ -83,8 +95,9 @@ final class Results {
 
     /**
      * With nothing counted, silences a bell rung by someone else (the kernel's eventfd write for
-     * an io_uring completion already reaped and delivered), then re-checks as release does.
-     * Called by a pollCb that found nothing to do.
+     * an io_uring completion already reaped and delivered, or a publisher's own ring that
+     * came after the release of its result), then re-checks as release does. Called by a
+     * pollCb that found nothing to do and by publish.
      */
     void settle() {
         if (pending.get() == 0) {
