@@ -227,4 +227,16 @@ class CliTest {
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("Unknown option");
     }
+
+    /** bin/jaio's cache training runs both short commands for real: the copy it makes is the tree. */
+    @Test
+    void trainingCopiesTheTreeItScans() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("train-src/a/b"));
+        Files.writeString(src.resolve("f"), "data");
+        Files.writeString(dir.resolve("train-src/g"), "more");
+        Path work = dir.resolve("train-work");
+        Training.main(new String[] {dir.resolve("train-src").toString(), work.toString()});
+        assertThat(Files.readString(work.resolve("copy/a/b/f"))).isEqualTo("data");
+        assertThat(Files.readString(work.resolve("copy/g"))).isEqualTo("more");
+    }
 }
