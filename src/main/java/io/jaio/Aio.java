@@ -115,12 +115,16 @@ public final class Aio implements AutoCloseable {
     }
 
     /** Settings for a new {@link Aio}. */
+    /** The default of {@link Builder#inlineReadMax}: 64 KiB. */
+    public static final long DEFAULT_INLINE_READ_MAX = 64 * 1024;
+
     public static final class Builder {
         private int minParallel = DEFAULT_PARALLEL;
         private int maxParallel = -1;
         private int maxOutstanding = Integer.MAX_VALUE;
         private ThreadKind threads = ThreadKind.PLATFORM;
         private Backend backend = defaultBackend();
+        private long inlineReadMax = DEFAULT_INLINE_READ_MAX;
         private Delivery delivery = Delivery.AUTO;
         private Consumer<Throwable> errorHandler =
                 e -> LOG.log(System.Logger.Level.WARNING, "jaio: a callback or executor failed", e);
@@ -180,6 +184,29 @@ public final class Aio implements AutoCloseable {
         }
 
         /**
+         * The cached fast path of the {@link Backend#THREADS} backend: a positional read of at
+         * most {@code bytes} into native memory, submitted from an application thread or a
+         * callback, is first tried on that thread with {@code preadv2(RWF_NOWAIT)}; when the
+         * page cache holds the data it completes there, with no worker and no hand-off, and
+         * its result is delivered as any other (the callback still runs only in pollCb, or
+         * where the delivery mode runs callbacks). When the data is not cached the request
+         * goes to a worker as usual; an engine whose reads keep missing the cache tries once
+         * in 32. Descriptors opened with {@code O_DIRECT} are never tried. The bound keeps a
+         * large copy from stalling the submitter. Default {@value #DEFAULT_INLINE_READ_MAX}
+         * bytes; 0 turns the fast path off (every request then runs on a worker, as in
+         * IO::AIO). Not used by the io_uring backend, whose reads go to the ring.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         */
+        public Builder inlineReadMax(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("jaio: inlineReadMax must be >= 0, was " + bytes);
+            }
+            this.inlineReadMax = bytes;
+            return this;
+        }
+
+        /**
          * Receives what a callback throws, and executor rejections. Default: logged at WARNING
          * through {@link System.Logger} "io.jaio".
          */
@@ -209,6 +236,7 @@ public final class Aio implements AutoCloseable {
             };
             Engine engine = new Engine(Ops.INSTANCE, mode, ex, threads == ThreadKind.VIRTUAL, wanted, safe,
                     backend == Backend.IO_URING);
+            engine.inlineReadMax(inlineReadMax);
             if (engine.ringUnavailable() != null) {
                 if (RING_LOGGED.compareAndSet(false, true)) {
                     LOG.log(System.Logger.Level.INFO, "jaio: io_uring unavailable, running on worker threads: "

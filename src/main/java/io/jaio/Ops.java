@@ -78,6 +78,56 @@ final class Ops implements Runner {
         }
     }
 
+    /**
+     * A positional read into native memory of at most {@code maxBytes}, tried with preadv2
+     * RWF_NOWAIT on this thread: the result if the page cache held every byte, else null and
+     * the request goes to a worker untouched. A short count is not taken (the data may be
+     * only partly cached, and the worker's pread returns what pread returns, EOF included);
+     * nor is any error (the worker meets it again and reports it with its usual message).
+     * Descriptors opened with O_DIRECT are never tried: RWF_NOWAIT there may still wait for
+     * the device. Learnt once per descriptor with fcntl(F_GETFL).
+     */
+    @Override
+    public Object tryInline(Task t, long maxBytes) {
+        if (!(t.request instanceof Read rd) || rd.offset() == Aio.CURRENT_POSITION) {
+            return null;
+        }
+        MemorySegment buf = rd.buf();
+        long len = buf.byteSize();
+        Fd fd = rd.fd();
+        int num = fd.num();
+        if (len == 0 || len > maxBytes || !buf.isNative() || num < 0 || fd.inlineReads < 0) {
+            return null;
+        }
+        Sys sys = Sys.current();
+        if (fd.inlineReads == 0) {
+            int flags = sys.fileStatusFlags(num);
+            fd.inlineReads = flags < 0 || (flags & Fcntl.O_DIRECT) != 0 ? -1 : 1;
+            if (fd.inlineReads < 0) {
+                return null;
+            }
+        }
+        long[] traced = Jfr.times(t);
+        if (traced != null) {
+            traced[1] = System.nanoTime();
+        }
+        long r = sys.preadNoWait(num, buf, len, rd.offset());
+        if (r != len) {
+            if (r == -Errno.EOPNOTSUPP || r == -Errno.EINVAL) {
+                fd.inlineReads = -1;    // a file system (or kernel) without RWF_NOWAIT reads
+            }
+            return null;
+        }
+        if (rd.bb() != null) {
+            rd.bb().position(rd.bb().position() + (int) r);    // as exec does for a worker's read
+        }
+        if (traced != null) {
+            traced[2] = System.nanoTime();
+        }
+        rd.release();
+        return r;
+    }
+
     @Override
     public void deliver(Task t) {
         try {

@@ -39,6 +39,14 @@ sealed interface Request {
      * that its methods stay package-private on the public AioFile.
      */
     abstract sealed class Fd permits AioFile, RawFd {
+        /**
+         * Whether a read may be tried inline with RWF_NOWAIT (see Ops.tryInline): 0 not known
+         * yet, 1 yes, -1 never (opened with O_DIRECT, where RWF_NOWAIT may still wait for the
+         * device, or the kernel refused the flag). A plain field: a hint, and two threads that
+         * both find it 0 both ask, and write the same answer.
+         */
+        int inlineReads;
+
         /** The descriptor number the syscall gets; -1 makes it fail with EBADF. */
         abstract int num();
 

@@ -30,8 +30,13 @@ class WorkerDeliveryTest {
     @TempDir
     Path dir;
 
+    /**
+     * The cached fast path is off: it would run these cached reads on the submitting thread
+     * (InlineReadTest), and these tests are about the worker that delivers its own result.
+     */
     private static Aio auto(ThreadKind kind, int workers) {
-        return Aio.builder().backend(Backend.THREADS).threads(kind).minParallel(workers).maxParallel(workers).build();
+        return Aio.builder().backend(Backend.THREADS).threads(kind).minParallel(workers).maxParallel(workers)
+                .inlineReadMax(0).build();
     }
 
     /** Reads 4 KiB blocks in 8 chains, each read submitted by the previous one's callback. */

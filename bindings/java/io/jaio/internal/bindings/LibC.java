@@ -573,6 +573,15 @@ public class LibC extends LibC$shared {
     public static int O_SYNC() {
         return O_SYNC;
     }
+    private static final int F_GETFL = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * #define F_GETFL 3
+     * }
+     */
+    public static int F_GETFL() {
+        return F_GETFL;
+    }
     private static final int FALLOC_FL_KEEP_SIZE = (int)1L;
     /**
      * {@snippet lang=c :
@@ -861,6 +870,24 @@ public class LibC extends LibC$shared {
     public static int STATX_ATTR_DAX() {
         return STATX_ATTR_DAX;
     }
+    private static final int __NR_fcntl = (int)72L;
+    /**
+     * {@snippet lang=c :
+     * #define __NR_fcntl 72
+     * }
+     */
+    public static int __NR_fcntl() {
+        return __NR_fcntl;
+    }
+    private static final int __NR_preadv2 = (int)327L;
+    /**
+     * {@snippet lang=c :
+     * #define __NR_preadv2 327
+     * }
+     */
+    public static int __NR_preadv2() {
+        return __NR_preadv2;
+    }
     private static final int __NR_io_uring_setup = (int)425L;
     /**
      * {@snippet lang=c :
@@ -887,6 +914,15 @@ public class LibC extends LibC$shared {
      */
     public static int __NR_io_uring_register() {
         return __NR_io_uring_register;
+    }
+    private static final int RWF_NOWAIT = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define RWF_NOWAIT 8
+     * }
+     */
+    public static int RWF_NOWAIT() {
+        return RWF_NOWAIT;
     }
     private static final int DT_UNKNOWN = (int)0L;
     /**

@@ -57,7 +57,8 @@ public class RandomReadBench {
     Path dir, file;
     long blocks;
     Aio platform, virtual, uring;
-    Aio auto;
+    Aio auto, platformNoInline, autoNoInline;
+    AioFile platformNoInlineFile, autoNoInlineFile;
     AioFile platformFile, virtualFile, uringFile, autoFile;
     MemorySegment[] globalSegments;
     Arena arena;
@@ -83,6 +84,12 @@ public class RandomReadBench {
         platformFile = joinManual(platform, platform.open(file, Fcntl.O_RDONLY, 0));
         auto = Aio.builder().threads(ThreadKind.PLATFORM).minParallel(workers).maxParallel(workers).build();
         autoFile = auto.open(file, Fcntl.O_RDONLY, 0).join();
+        platformNoInline = Aio.builder().delivery(Delivery.MANUAL).threads(ThreadKind.PLATFORM)
+                .minParallel(workers).maxParallel(workers).inlineReadMax(0).build();
+        platformNoInlineFile = joinManual(platformNoInline, platformNoInline.open(file, Fcntl.O_RDONLY, 0));
+        autoNoInline = Aio.builder().threads(ThreadKind.PLATFORM).minParallel(workers).maxParallel(workers)
+                .inlineReadMax(0).build();
+        autoNoInlineFile = autoNoInline.open(file, Fcntl.O_RDONLY, 0).join();
         virtualFile = joinManual(virtual, virtual.open(file, Fcntl.O_RDONLY, 0));
         arena = Arena.ofShared();
         segments = new MemorySegment[DEPTH];
@@ -109,6 +116,10 @@ public class RandomReadBench {
         platformFile.close();
         autoFile.close();
         auto.close();
+        platformNoInlineFile.close();
+        platformNoInline.close();
+        autoNoInlineFile.close();
+        autoNoInline.close();
         virtualFile.close();
         uringFile.close();
         platform.close();
@@ -135,6 +146,20 @@ public class RandomReadBench {
     @OperationsPerInvocation(READS)
     public long jaioPlatformWorkers() {
         return jaio(platform, platformFile);
+    }
+
+    /** As jaioPlatformWorkers with the cached fast path off: every read goes to a worker. */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long jaioPlatformWorkersNoInline() {
+        return jaio(platformNoInline, platformNoInlineFile);
+    }
+
+    /** As jaioAutoPlatformWorkers with the cached fast path off. */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long jaioAutoPlatformWorkersNoInline() {
+        return ReadChains.run(autoNoInline, autoNoInlineFile, segments, BLOCK, blocks, READS, random, false);
     }
 
     /**

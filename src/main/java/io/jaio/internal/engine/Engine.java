@@ -168,6 +168,9 @@ public final class Engine {
     private volatile boolean dispatcherStop;
     /** close ran on a delivering worker, which could not join the dispatcher: it closes the descriptor. */
     private volatile boolean dispatcherClosesFd;
+    /** See inlineReadMax; the score learns whether inline reads find the page cache warm. */
+    private long inlineMax;
+    private final Spin.Adaptive inlineScore = new Spin.Adaptive(1);
     private volatile boolean batchScheduled;                     // EXECUTOR mode
 
     public Engine(Runner runner, Mode mode, Executor executor, boolean virtualWorkers, int wanted,
@@ -234,9 +237,46 @@ public final class Engine {
      */
     public void submit(Task t) {
         admit(true);
-        if (!viaRing(t)) {
+        if (!viaRing(t) && !ranInline(t)) {
             push(t);
         }
+    }
+
+    /**
+     * The cached fast path of the threads backend: a small read is tried on the submitting
+     * thread with RWF_NOWAIT, and when the page cache holds its data it is done here, with no
+     * worker and no hand-off; its result is published like a worker's, so its callback still
+     * runs only where results are delivered (pollCb, the dispatcher). Tried only on an
+     * application thread or where results are delivered, not on a worker (a worker's own chain
+     * of requests is AUTO delivery's device path), and not while maxParallel(0) holds requests.
+     * Whether it pays is learnt per engine: while reads keep finding the cache cold (EAGAIN: a
+     * wasted syscall each) it is tried only once in 32.
+     */
+    private boolean ranInline(Task t) {
+        if (inlineMax <= 0 || ring != null || wanted <= 0 || t.continuation() != null
+                || Worker.current() != null || inlineScore.budget() == 0) {
+            return false;
+        }
+        if (!t.moveFrom(Task.QUEUED, Task.RUNNING)) {
+            return false;    // cancelled already: push drops it as before
+        }
+        Object result = runner.tryInline(t, inlineMax);
+        inlineScore.spun(result != null);
+        if (result == null) {
+            t.moveFrom(Task.RUNNING, Task.QUEUED);    // nobody else moves a RUNNING task
+            return false;
+        }
+        t.outcome(result, null);
+        publish(t);
+        return true;
+    }
+
+    /**
+     * The largest read tried inline (see ranInline); 0 turns the fast path off. Set once, by
+     * the builder, before the first request.
+     */
+    public void inlineReadMax(long bytes) {
+        this.inlineMax = bytes;
     }
 
     /**

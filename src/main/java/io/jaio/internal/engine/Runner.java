@@ -26,6 +26,17 @@ public interface Runner {
         throw new IllegalStateException("no io_uring completion for " + t.request);
     }
 
+    /**
+     * Runs {@code t}'s request on the submitting thread if it can complete at once without
+     * blocking (a read of at most {@code maxBytes} the page cache holds: preadv2 RWF_NOWAIT),
+     * and returns its result; null if a worker must run it — nothing was changed then, and the
+     * request runs as if this had not been tried. Never throws for the request's own failure
+     * (the worker meets it and reports it); no user code.
+     */
+    default Object tryInline(Task t, long maxBytes) {
+        return null;
+    }
+
     /** Completes {@code t}'s owner with {@code t.result()} / {@code t.error()}; may run user code. */
     void deliver(Task t);
 }

@@ -1,6 +1,7 @@
 package io.jaio.internal.sys;
 
 import io.jaio.internal.bindings.LibC;
+import io.jaio.internal.bindings.iovec;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -118,6 +119,18 @@ public final class Sys {
     private static final class SYSCALL3 { static final MethodHandle MH = syscall(2); }
     private static final class SYSCALL5 { static final MethodHandle MH = syscall(4); }
     private static final class SYSCALL7 { static final MethodHandle MH = syscall(6); }
+    /**
+     * syscall(2) with six arguments and a seventh it never reads: a segment the kernel is given
+     * only by address (inside an iovec). Passed as an argument, it is kept alive for the call
+     * the way pread's buffer is — the linker holds its arena open, so a shared arena cannot be
+     * closed under the kernel's copy. An extra argument to a variadic function is legal C.
+     */
+    private static final class SYSCALL7_KEEP {
+        static final MethodHandle MH = LINKER.downcallHandle(LibC.syscall.address(),
+                FunctionDescriptor.of(LibC.C_LONG, LibC.C_LONG, LibC.C_LONG, LibC.C_LONG, LibC.C_LONG, LibC.C_LONG,
+                        LibC.C_LONG, LibC.C_LONG, LibC.C_POINTER),
+                Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
+    }
 
     /**
      * Loads, without linking, every handle's holder class (ours and the generated bindings'
@@ -145,9 +158,9 @@ public final class Sys {
                 Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
     }
 
-    /** Size of the per-thread scratch: two off_t out-parameters, one pollfd, one int[2]. */
-    private static final long SCRATCH_SIZE = 32;
-    private static final long OFF_IN = 0, OFF_OUT = 8, POLLFD = 16, PIPE_FDS = 24;
+    /** Size of the per-thread scratch: two off_t out-parameters, one pollfd, one int[2], one iovec. */
+    private static final long SCRATCH_SIZE = 48;
+    private static final long OFF_IN = 0, OFF_OUT = 8, POLLFD = 16, PIPE_FDS = 24, IOVEC = 32;
 
     private static final ThreadLocal<Sys> CURRENT = ThreadLocal.withInitial(() -> new Sys(Arena.ofAuto()));
 
@@ -155,6 +168,8 @@ public final class Sys {
     private final MemorySegment errnoSegment;
     /** Out-parameters for this thread's calls; see SCRATCH_SIZE. */
     private final MemorySegment scratch;
+    /** The iovec preadNoWait hands the kernel, a slice of scratch made once. */
+    private final MemorySegment iov;
 
     /**
      * A Sys whose capture memory comes from {@code arena}; the arena must outlive every call,
@@ -163,6 +178,7 @@ public final class Sys {
     public Sys(Arena arena) {
         this.errnoSegment = arena.allocate(CAPTURE);
         this.scratch = arena.allocate(SCRATCH_SIZE, 8);
+        this.iov = scratch.asSlice(IOVEC, iovec.layout().byteSize());
     }
 
     /** The calling thread's own instance, for threads that are not jaio workers. */
@@ -206,6 +222,30 @@ public final class Sys {
 
     public long pread(int fd, MemorySegment buf, long count, long offset) {
         try { return ret((long) PREAD.MH.invokeExact(errnoSegment, fd, buf, count, offset)); } catch (Throwable t) { throw fail(t); }
+    }
+
+    /**
+     * preadv2(2) of one buffer with RWF_NOWAIT: reads only what the page cache holds, never
+     * waiting for a device — -EAGAIN when it would. Through syscall(2), so a C library without
+     * the preadv2 wrapper is no obstacle; on 64-bit kernels the offset is the low word and the
+     * high word is 0. The iovec lives in this thread's scratch.
+     */
+    public long preadNoWait(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment iov = this.iov;
+        iovec.iov_base(iov, buf);
+        iovec.iov_len(iov, count);
+        try {
+            return ret((long) SYSCALL7_KEEP.MH.invokeExact(errnoSegment, (long) LibC.__NR_preadv2(), (long) fd,
+                    iov.address(), 1L, offset, 0L, (long) LibC.RWF_NOWAIT(), buf));
+        } catch (Throwable t) { throw fail(t); }
+    }
+
+    /** fcntl(fd, F_GETFL): the descriptor's status flags (O_DIRECT, O_APPEND, ...), or -errno. */
+    public int fileStatusFlags(int fd) {
+        try {
+            return (int) ret((long) SYSCALL3.MH.invokeExact(errnoSegment, (long) LibC.__NR_fcntl(), (long) fd,
+                    (long) LibC.F_GETFL()));
+        } catch (Throwable t) { throw fail(t); }
     }
 
     public long pwrite(int fd, MemorySegment buf, long count, long offset) {
