@@ -122,4 +122,51 @@ public final class ResultsStress {
             r.r3 = handled;
         }
     }
+
+    @JCStressTest
+    @Description("A worker publishes while another thread runs an idle pollCb, publishes a result of its own, and runs pollCb again (two actors: jcstress needs a core per actor).")
+    @Outcome(id = "1, 1, 1", expect = ACCEPTABLE, desc = "the worker published last: readable, its result waits")
+    @Outcome(id = "0, 0, 2", expect = ACCEPTABLE, desc = "both handled: silent, none waits")
+    @Outcome(expect = FORBIDDEN, desc = "readable with nothing waiting (a stale ring), or silent with a result waiting")
+    @State
+    public static class TwoPublishersRacePollCb {
+        final ModelBell bell = new ModelBell();
+        final Results results = new Results(bell, () -> false);
+        int handled;
+
+        @Actor
+        public void worker() {
+            results.publish(TaskStackStress.task("a"));
+        }
+
+        @Actor
+        public void publisherAndPollCb() {
+            pollCb();
+            results.publish(TaskStackStress.task("c"));    // a second publisher, 0 -> 1 again
+            pollCb();
+        }
+
+        /** What Engine.pollCb does with Results: hold the first count, pass on the rest, release. */
+        private void pollCb() {
+            boolean holding = false;
+            for (Task t = results.takeAll(); t != null; t = t.next) {
+                if (holding) {
+                    results.passOn();
+                } else {
+                    holding = true;
+                }
+                handled++;
+            }
+            if (holding) {
+                results.release();
+            }
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = bell.readable() ? 1 : 0;
+            r.r2 = results.count();
+            r.r3 = handled;
+        }
+    }
 }

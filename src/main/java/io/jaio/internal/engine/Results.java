@@ -15,9 +15,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * coming. (Pushing first let pollCb take an uncounted task, pass the count to 0 and leave
  * the descriptor readable with nothing waiting.)
  *
- * <p>The bell is rung when the count goes 0 → 1 and silenced when it falls to 0, then the
- * count is read again: a publisher may have counted up between the decrement and the
- * silencing, its ring swallowed by it; it did count, so ringing again restores the rule.
+ * <p>The bell is rung when the count goes 0 → 1 and silenced when it falls to 0. Each of
+ * those transitions then sets the bell from the count as it reads it, under one small lock
+ * taken only on those transitions (where a syscall is made anyway): ring or silence, read the
+ * count, ring again if it is above 0 (or completions wait elsewhere). Without the lock, a ring
+ * decided on a count that another transition has since changed could land after that
+ * transition's silence and leave the descriptor readable with nothing waiting — a dispatcher
+ * woken by it polls in a loop, at a core's worth of CPU, until the next result
+ * (ResultsStress.PublishRacesIdlePollCb, TwoPublishersRacePollCb). With it, the last
+ * transition to take the lock read a count no later transition has changed without taking
+ * the lock after it.
  */
 final class Results {
     /** What an event loop watches: the result descriptor (an eventfd or a pipe). */
@@ -32,6 +39,8 @@ final class Results {
     private final TaskStack stack = new TaskStack();
     private final AtomicInteger pending = new AtomicInteger();
     private final Bell bell;
+    /** Serializes the bell's transitions (see the class comment); never held across anything but them. */
+    private final java.util.concurrent.locks.ReentrantLock bellLock = new java.util.concurrent.locks.ReentrantLock();
     /** Results waiting elsewhere that also keep the bell rung (io_uring completions not yet reaped). */
     private final java.util.function.BooleanSupplier elsewhere;
 
@@ -41,23 +50,38 @@ final class Results {
     }
 
     /**
-     * Hands a finished task (its outcome written) to pollCb: count, push, ring on 0 → 1. The
-     * push comes before the ring, so a reader woken by the ring finds the task. Once pushed,
-     * though, the task can be taken, delivered and released by a pollCb at once, and a
-     * release that brings the count back to 0 silences the bell before this ring: the ring
-     * would then leave the descriptor readable with nothing waiting (a dispatcher woken by it
-     * would poll(2) in a loop until the next result; ResultsStress.PublishRacesIdlePollCb).
-     * So after ringing, the publisher looks at the count as a release does: at 0 it silences
-     * the bell, then rings again if a result was published meanwhile.
+     * Hands a finished task (its outcome written) to pollCb: count, push, and on 0 → 1 set the
+     * bell. The push comes before the ring, so a reader woken by the ring finds the task.
      */
     void publish(Task t) {
         boolean first = pending.getAndIncrement() == 0;
         stack.push(t);
         if (first) {
-            bell.ring();
-            if (pending.get() == 0) {
-                settle();
+            transition(true);
+        }
+    }
+
+    /**
+     * Sets the bell from the count, serialized with every other transition: first rings (a
+     * publisher's 0 → 1) or silences (a release to 0, a settle), then reads the count and rings
+     * if results wait. A ring that finds the count back at 0 (its result already taken,
+     * delivered and released) silences again.
+     */
+    private void transition(boolean ring) {
+        bellLock.lock();
+        try {
+            if (ring) {
+                bell.ring();
+                if (pending.get() > 0 || elsewhere.getAsBoolean()) {
+                    return;
+                }
             }
+            bell.silence();
+            if (pending.get() > 0 || elsewhere.getAsBoolean()) {
+                bell.ring();
+            }
+        } finally {
+            bellLock.unlock();
         }
     }
 
@@ -86,25 +110,18 @@ final class Results {
      */
     void release() {
         if (pending.decrementAndGet() == 0) {
-            bell.silence();
-            if (pending.get() > 0 || elsewhere.getAsBoolean()) {
-                bell.ring();
-            }
+            transition(false);
         }
     }
 
     /**
      * With nothing counted, silences a bell rung by someone else (the kernel's eventfd write for
-     * an io_uring completion already reaped and delivered, or a publisher's own ring that
-     * came after the release of its result), then re-checks as release does. Called by a
-     * pollCb that found nothing to do and by publish.
+     * an io_uring completion already reaped and delivered), then re-checks as release does.
+     * Called by a pollCb that found nothing to do.
      */
     void settle() {
         if (pending.get() == 0) {
-            bell.silence();
-            if (pending.get() > 0 || elsewhere.getAsBoolean()) {
-                bell.ring();
-            }
+            transition(false);
         }
     }
 
