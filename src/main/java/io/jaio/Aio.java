@@ -114,10 +114,10 @@ public final class Aio implements AutoCloseable {
         return new Builder();
     }
 
-    /** Settings for a new {@link Aio}. */
     /** The default of {@link Builder#inlineReadMax}: 64 KiB. */
     public static final long DEFAULT_INLINE_READ_MAX = 64 * 1024;
 
+    /** Settings for a new {@link Aio}. */
     public static final class Builder {
         private int minParallel = DEFAULT_PARALLEL;
         private int maxParallel = -1;
@@ -191,8 +191,11 @@ public final class Aio implements AutoCloseable {
          * its result is delivered as any other (the callback still runs only in pollCb, or
          * where the delivery mode runs callbacks). When the data is not cached the request
          * goes to a worker as usual; an engine whose reads keep missing the cache tries once
-         * in 32. Descriptors opened with {@code O_DIRECT} are never tried. The bound keeps a
-         * large copy from stalling the submitter. Default {@value #DEFAULT_INLINE_READ_MAX}
+         * in 32. Not tried on descriptors opened with {@code O_DIRECT}, while any request is
+         * queued (a read never overtakes one waiting its turn), or under {@code maxParallel}
+         * of 0 or 1 (which keeps requests one at a time, in order). RWF_NOWAIT does not wait
+         * for the device, but the copy may still fault on a buffer that is itself a mapped
+         * file. The bound keeps a large copy from stalling the submitter. Default {@value #DEFAULT_INLINE_READ_MAX}
          * bytes; 0 turns the fast path off (every request then runs on a worker, as in
          * IO::AIO). Not used by the io_uring backend, whose reads go to the ring.
          *

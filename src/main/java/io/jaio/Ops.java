@@ -79,42 +79,50 @@ final class Ops implements Runner {
     }
 
     /**
-     * A positional read into native memory of at most {@code maxBytes}, tried with preadv2
-     * RWF_NOWAIT on this thread: the result if the page cache held every byte, else null and
-     * the request goes to a worker untouched. A short count is not taken (the data may be
-     * only partly cached, and the worker's pread returns what pread returns, EOF included);
-     * nor is any error (the worker meets it again and reports it with its usual message).
-     * Descriptors opened with O_DIRECT are never tried: RWF_NOWAIT there may still wait for
-     * the device. Learnt once per descriptor with fcntl(F_GETFL).
+     * A positional read into native memory of at most {@code maxBytes}, on a descriptor not
+     * opened with O_DIRECT: RWF_NOWAIT there may still wait for the device. Learnt once per
+     * descriptor with fcntl(F_GETFL) (a borrowed descriptor switched to O_DIRECT later keeps
+     * its first answer).
      */
     @Override
-    public Object tryInline(Task t, long maxBytes) {
+    public boolean inlineCandidate(Task t, long maxBytes) {
         if (!(t.request instanceof Read rd) || rd.offset() == Aio.CURRENT_POSITION) {
-            return null;
+            return false;
         }
         MemorySegment buf = rd.buf();
         long len = buf.byteSize();
         Fd fd = rd.fd();
         int num = fd.num();
         if (len == 0 || len > maxBytes || !buf.isNative() || num < 0 || fd.inlineReads < 0) {
-            return null;
+            return false;
         }
-        Sys sys = Sys.current();
         if (fd.inlineReads == 0) {
-            int flags = sys.fileStatusFlags(num);
+            int flags = Sys.current().fileStatusFlags(num);
             fd.inlineReads = flags < 0 || (flags & Fcntl.O_DIRECT) != 0 ? -1 : 1;
-            if (fd.inlineReads < 0) {
-                return null;
-            }
         }
+        return fd.inlineReads > 0;
+    }
+
+    /**
+     * preadv2 RWF_NOWAIT of a candidate (see above): the result if the page cache held every
+     * byte, else null and the request goes to a worker. A short count is not taken (the data
+     * may be only partly cached, and the worker's pread returns what pread returns, EOF
+     * included), nor is any error (the worker meets it again and reports it with its usual
+     * message).
+     */
+    @Override
+    public Object tryInline(Task t) {
+        Read rd = (Read) t.request;
+        MemorySegment buf = rd.buf();
+        long len = buf.byteSize();
         long[] traced = Jfr.times(t);
         if (traced != null) {
             traced[1] = System.nanoTime();
         }
-        long r = sys.preadNoWait(num, buf, len, rd.offset());
+        long r = Sys.current().preadNoWait(rd.fd().num(), buf, len, rd.offset());
         if (r != len) {
             if (r == -Errno.EOPNOTSUPP || r == -Errno.EINVAL) {
-                fd.inlineReads = -1;    // a file system (or kernel) without RWF_NOWAIT reads
+                rd.fd().inlineReads = -1;    // a file system (or kernel) without RWF_NOWAIT reads
             }
             return null;
         }
@@ -125,7 +133,7 @@ final class Ops implements Runner {
             traced[2] = System.nanoTime();
         }
         rd.release();
-        return r;
+        return boxed(r);
     }
 
     @Override

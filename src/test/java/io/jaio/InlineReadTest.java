@@ -260,4 +260,52 @@ class InlineReadTest {
         assertThatThrownBy(() -> Aio.builder().inlineReadMax(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("inlineReadMax");
     }
+
+    /**
+     * maxParallel(1) runs requests one at a time in submission order (IO::AIO's max_parallel 1):
+     * a read submitted after a write of the same bytes sees them, never the cached old ones.
+     */
+    @Test
+    void underMaxParallelOneAReadNeverOvertakesAnEarlierWrite() throws Exception {
+        Path f = Files.write(dir.resolve("f"), new byte[4096]);
+        aio = Aio.builder().backend(Backend.THREADS).delivery(Delivery.MANUAL).minParallel(1).maxParallel(1).build();
+        AioFile file = AioFile.borrow(rawOpen(f, Fcntl.O_RDWR));
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment out = arena.allocate(4096), in = arena.allocate(4096);
+            for (int round = 1; round <= 200; round++) {
+                out.fill((byte) round);
+                Req<Long> w = aio.write(file, 0, 4096, out, 0);
+                Req<Long> r = aio.read(file, 0, 4096, in, 0);
+                drain(aio);
+                assertThat(w.join()).isEqualTo(4096);
+                assertThat(r.join()).isEqualTo(4096);
+                assertThat(in.get(ValueLayout.JAVA_BYTE, 0)).as("round %d", round).isEqualTo((byte) round);
+            }
+        }
+    }
+
+    /**
+     * Requests that are not reads (stats, nops) neither use the fast path nor count against it:
+     * after hundreds of them a cached read still completes inline, its result waiting at once.
+     */
+    @Test
+    void otherRequestsDoNotTurnTheFastPathOff() throws Exception {
+        Path f = Files.write(dir.resolve("f"), pattern(8192));
+        aio = manual(Aio.DEFAULT_INLINE_READ_MAX);
+        AioFile file = AioFile.borrow(rawOpen(f, Fcntl.O_RDONLY));
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment seg = arena.allocate(4096);
+            for (int round = 0; round < 20; round++) {
+                for (int i = 0; i < 50; i++) {
+                    aio.lstat(f);
+                    aio.nop();
+                }
+                drain(aio);
+                Req<Long> r = aio.read(file, 4096, 4096, seg, 0);
+                assertThat(aio.npending()).as("round %d: the read's result already waits", round).isEqualTo(1);
+                drain(aio);
+                assertThat(r.join()).isEqualTo(4096);
+            }
+        }
+    }
 }

@@ -168,8 +168,9 @@ public final class Engine {
     private volatile boolean dispatcherStop;
     /** close ran on a delivering worker, which could not join the dispatcher: it closes the descriptor. */
     private volatile boolean dispatcherClosesFd;
-    /** See inlineReadMax; the score learns whether inline reads find the page cache warm. */
-    private long inlineMax;
+    /** See inlineReadMax (volatile: the dispatcher, started before it is set, submits too). */
+    private volatile long inlineMax;
+    /** Learns whether inline reads find the page cache warm; plain fields, a hint. */
     private final Spin.Adaptive inlineScore = new Spin.Adaptive(1);
     private volatile boolean batchScheduled;                     // EXECUTOR mode
 
@@ -246,21 +247,36 @@ public final class Engine {
      * The cached fast path of the threads backend: a small read is tried on the submitting
      * thread with RWF_NOWAIT, and when the page cache holds its data it is done here, with no
      * worker and no hand-off; its result is published like a worker's, so its callback still
-     * runs only where results are delivered (pollCb, the dispatcher). Tried only on an
-     * application thread or where results are delivered, not on a worker (a worker's own chain
-     * of requests is AUTO delivery's device path), and not while maxParallel(0) holds requests.
-     * Whether it pays is learnt per engine: while reads keep finding the cache cold (EAGAIN: a
-     * wasted syscall each) it is tried only once in 32.
+     * runs only where results are delivered (pollCb, the dispatcher). Tried only:
+     * <ul>
+     * <li>on an application thread or where results are delivered, not on a worker (a worker's
+     *     own chain of requests is AUTO delivery's device path);</li>
+     * <li>while nothing is ready (queued, or claimed and not started): a read must not overtake
+     *     requests waiting their turn by FIFO and priority;</li>
+     * <li>while more than one request may run at once: maxParallel(1) runs requests one at a
+     *     time in submission order, as IO::AIO's max_parallel 1 does (a read after a write then
+     *     sees it), and maxParallel(0) holds every request.</li>
+     * </ul>
+     * Whether it pays is learnt per engine from the candidates alone: while reads keep finding
+     * the cache cold (EAGAIN: a wasted syscall each) it is tried only once in 32. If the
+     * attempt itself throws (the buffer's arena closed meanwhile), the request goes to a
+     * worker, which reports the failure as usual.
      */
     private boolean ranInline(Task t) {
-        if (inlineMax <= 0 || ring != null || wanted <= 0 || t.continuation() != null
-                || Worker.current() != null || inlineScore.budget() == 0) {
+        long max = inlineMax;
+        if (max <= 0 || ring != null || wanted <= 1 || ready.get() != 0 || t.continuation() != null
+                || Worker.current() != null || !runner.inlineCandidate(t, max) || inlineScore.budget() == 0) {
             return false;
         }
         if (!t.moveFrom(Task.QUEUED, Task.RUNNING)) {
             return false;    // cancelled already: push drops it as before
         }
-        Object result = runner.tryInline(t, inlineMax);
+        Object result;
+        try {
+            result = runner.tryInline(t);
+        } catch (Throwable e) {
+            result = null;
+        }
         inlineScore.spun(result != null);
         if (result == null) {
             t.moveFrom(Task.RUNNING, Task.QUEUED);    // nobody else moves a RUNNING task

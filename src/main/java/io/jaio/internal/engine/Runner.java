@@ -27,13 +27,23 @@ public interface Runner {
     }
 
     /**
-     * Runs {@code t}'s request on the submitting thread if it can complete at once without
-     * blocking (a read of at most {@code maxBytes} the page cache holds: preadv2 RWF_NOWAIT),
-     * and returns its result; null if a worker must run it — nothing was changed then, and the
-     * request runs as if this had not been tried. Never throws for the request's own failure
-     * (the worker meets it and reports it); no user code.
+     * True if {@code t}'s request could complete on the submitting thread without blocking (a
+     * positional read of at most {@code maxBytes} into native memory, on a descriptor not
+     * opened with O_DIRECT): only then is {@link #tryInline} called. No syscall but, once per
+     * descriptor, the one that learns its flags.
      */
-    default Object tryInline(Task t, long maxBytes) {
+    default boolean inlineCandidate(Task t, long maxBytes) {
+        return false;
+    }
+
+    /**
+     * Runs a candidate's request on the submitting thread if the page cache holds its data
+     * (preadv2 RWF_NOWAIT) and returns its result; null if a worker must run it, which then
+     * runs it as if this had not been tried (a read's buffer may hold part of the data by
+     * then, as a cancelled running read's may). A failure of the request itself is not
+     * reported here (the worker meets it again and reports it); no user code.
+     */
+    default Object tryInline(Task t) {
         return null;
     }
 
