@@ -1386,33 +1386,37 @@ public final class Aio implements AutoCloseable {
         return submit(new Request.Write(fd, offset, slice, null), cb);
     }
 
+    // The buffer is checked under the catch, which releases the pin; submission is outside it:
+    // once the request exists, its release() is the one unpin (submit calls it on failure).
     private Req<Long> readBuffer(Fd fd, long offset, ByteBuffer dst, BiConsumer<? super Long, ? super Throwable> cb) {
+        MemorySegment slice;
         try {
             Objects.requireNonNull(dst, "buffer");
             if (dst.isReadOnly()) {
                 throw new IllegalArgumentException("read needs a writable buffer; this ByteBuffer is read-only");
             }
             checkIoOffset(offset, dst.remaining());
-            MemorySegment slice = MemorySegment.ofBuffer(dst);
+            slice = MemorySegment.ofBuffer(dst);
             checkSegment(slice, true);
-            return submit(new Request.Read(fd, offset, slice, dst), cb);
         } catch (RuntimeException e) {
             fd.unpin();
             throw e;
         }
+        return submit(new Request.Read(fd, offset, slice, dst), cb);
     }
 
     private Req<Long> writeBuffer(Fd fd, long offset, ByteBuffer src, BiConsumer<? super Long, ? super Throwable> cb) {
+        MemorySegment slice;
         try {
             Objects.requireNonNull(src, "buffer");
             checkIoOffset(offset, src.remaining());
-            MemorySegment slice = MemorySegment.ofBuffer(src);
+            slice = MemorySegment.ofBuffer(src);
             checkSegment(slice, false);
-            return submit(new Request.Write(fd, offset, slice, src), cb);
         } catch (RuntimeException e) {
             fd.unpin();
             throw e;
         }
+        return submit(new Request.Write(fd, offset, slice, src), cb);
     }
 
     private Req<Long> sendfile(Fd out, Fd in, long inOffset, long length, BiConsumer<? super Long, ? super Throwable> cb) {

@@ -114,4 +114,35 @@ class BadInputTest {
         assertThat(((ErrnoException) t).errno()).isEqualTo(9);
         assertThat(((ErrnoException) t).syscall()).isEqualTo("fsync");
     }
+
+    /**
+     * A ByteBuffer request refused by a closed engine releases its pin on the file once, not
+     * twice: the file, still in use by a request queued on another engine, is not closed
+     * under it (a second unpin let close(2) run at once, and the queued read got EBADF).
+     */
+    @Test
+    void aByteBufferRequestOnAClosedEngineReleasesItsPinOnce() throws Exception {
+        Files.write(dir.resolve("g"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        AioFile g = aio.open(dir.resolve("g"), Fcntl.O_RDWR, 0).join();
+        EngineTest.await(() -> aio.nreqs() == 0, "the open's delivery to end");
+        try (Aio other = Aio.builder().delivery(Delivery.MANUAL).minParallel(0).maxParallel(0).build();
+             Arena arena = Arena.ofShared()) {
+            MemorySegment seg = arena.allocate(8);
+            Req<Long> queued = other.read(g, 0, 8, seg, 0);    // held: maxParallel(0); pins g
+            Aio closed = Aio.create();
+            closed.close();
+            assertThatThrownBy(() -> closed.read(g, 0, ByteBuffer.allocateDirect(8)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            assertThatThrownBy(() -> closed.write(g, 0, ByteBuffer.allocateDirect(8)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            g.close();    // the queued read still holds it: close(2) waits for that read
+            other.minParallel(1);
+            while (other.nreqs() > 0) {
+                other.pollWait();
+                other.pollCb();
+            }
+            assertThat(queued.join()).isEqualTo(8);
+            assertThat(seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 7)).isEqualTo((byte) 8);
+        }
+    }
 }
