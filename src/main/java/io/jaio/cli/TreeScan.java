@@ -65,6 +65,10 @@ final class TreeScan implements Callable<Integer> {
     @Option(names = "--virtual", description = "Use virtual worker threads.")
     boolean virtual;
 
+    @Option(names = "--stats", description = "Print to stderr how long the scan itself took (from building the engine "
+            + "to the last entry written; JVM start-up and option parsing excluded) and the entries per second.")
+    boolean stats;
+
     private OutputStream out;
     private PrintStream err;
     private long dirs, files, bytes, failed;
@@ -80,6 +84,7 @@ final class TreeScan implements Callable<Integer> {
         out = new BufferedOutputStream(io.out(), 1 << 16);
         err = io.err();
         Progress progress = new Progress(err, "treescan");
+        long start = System.nanoTime();
         try (Aio aio = Aio.builder().delivery(Delivery.MANUAL).threads(virtual ? ThreadKind.VIRTUAL : ThreadKind.PLATFORM)
                 .minParallel(parallel).maxParallel(parallel).build()) {
             for (String root : roots) {
@@ -112,6 +117,11 @@ final class TreeScan implements Callable<Integer> {
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        if (stats) {
+            double secs = (System.nanoTime() - start) / 1e9;
+            err.printf(Locale.ROOT, "jaio: treescan: %,d entries in %.3f s, %,.0f entries/s (the scan itself: "
+                    + "JVM start-up and option parsing excluded)%n", dirs + files, secs, (dirs + files) / secs);
         }
         return failed == 0 ? 0 : 1;
     }

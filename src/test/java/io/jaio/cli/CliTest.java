@@ -239,4 +239,22 @@ class CliTest {
         assertThat(Files.readString(work.resolve("copy/a/b/f"))).isEqualTo("data");
         assertThat(Files.readString(work.resolve("copy/g"))).isEqualTo("more");
     }
+
+    /** --stats reports the scan's own time on stderr; the paths on stdout are what they are without it. */
+    @Test
+    void treescanStatsGoToStderrAndLeaveTheListingAlone() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("stats/a"));
+        Files.createDirectories(dir.resolve("stats/b"));
+        Files.writeString(root.resolve("x"), "1");
+        Files.writeString(dir.resolve("stats/b/y"), "2");
+        Files.writeString(dir.resolve("stats/z"), "3");
+        Result plain = run("treescan", dir.resolve("stats").toString());
+        Result withStats = run("treescan", "--stats", dir.resolve("stats").toString());
+        assertThat(withStats.code()).isZero();
+        assertThat(new HashSet<>(Arrays.asList(withStats.outText().split("\n"))))
+                .isEqualTo(new HashSet<>(Arrays.asList(plain.outText().split("\n"))));
+        assertThat(plain.outText().split("\n")).hasSize(6);
+        assertThat(withStats.err()).matches("(?s)jaio: treescan: 6 entries in \\d+\\.\\d{3} s, [\\d,]+ entries/s .*\\n");
+        assertThat(plain.err()).isEmpty();
+    }
 }
