@@ -50,7 +50,7 @@ public class DirectReadBench {
     Aio aio, auto, uring;
     AioFile aioFile, autoFile, uringFile;
     Arena arena;
-    MemorySegment[] segments;
+    MemorySegment[] segments, globalSegments;
     ExecutorService fcPool;
     FileChannel fc;
     ByteBuffer[] buffers;
@@ -74,9 +74,11 @@ public class DirectReadBench {
         uringFile = uOpened.join();
         arena = Arena.ofShared();
         segments = new MemorySegment[DEPTH];
+        globalSegments = new MemorySegment[DEPTH];
         buffers = new ByteBuffer[DEPTH];
         for (int i = 0; i < DEPTH; i++) {
             segments[i] = arena.allocate(BLOCK, BLOCK);    // O_DIRECT needs aligned buffers
+            globalSegments[i] = Arena.global().allocate(BLOCK, BLOCK);    // one trial's worth, never freed
             buffers[i] = ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK).limit(BLOCK).slice();
         }
         fcPool = Executors.newFixedThreadPool(DEPTH);
@@ -112,6 +114,18 @@ public class DirectReadBench {
     @OperationsPerInvocation(READS)
     public long jaio64PlatformWorkersAuto() {
         return ReadChains.run(auto, autoFile, segments, BLOCK, blocks, READS, random, false);
+    }
+
+    /**
+     * As jaio64PlatformWorkersAuto with buffers from Arena.global(): a downcall acquires the
+     * arena of each segment it is passed for the call's duration, a compare-and-set on a shared
+     * arena's state that 64 workers on 2 cores contend for; a global segment needs none (nor
+     * does a FileChannel's direct ByteBuffer).
+     */
+    @Benchmark
+    @OperationsPerInvocation(READS)
+    public long jaio64PlatformWorkersAutoGlobalSegments() {
+        return ReadChains.run(auto, autoFile, globalSegments, BLOCK, blocks, READS, random, false);
     }
 
     /** The io_uring backend: 64 reads in the kernel's queue, no worker threads at all. */
