@@ -26,7 +26,9 @@ import java.util.function.Consumer;
  * {@link Req}, a {@link java.util.concurrent.CompletableFuture} of the result. Results are
  * handed over by {@link #pollCb()} or as it would: on jaio's own threads ({@link Delivery#AUTO},
  * the default), on an executor, or — exactly as in IO::AIO — only when the program calls it
- * ({@link Delivery#MANUAL}), typically when {@link #pollFileno()} becomes readable.
+ * ({@link Delivery#MANUAL}), typically when {@link #pollFileno()} becomes readable. A small
+ * read whose data the page cache holds is done on the submitting thread instead, without
+ * blocking, and its result delivered the same way ({@link Builder#inlineReadMax}).
  *
  * <p>Every request method also takes a callback {@code (result, error)} that runs on the
  * delivering thread after the future completes; an exception it throws goes to the error
