@@ -194,8 +194,8 @@ public final class Aio implements AutoCloseable {
          * where the delivery mode runs callbacks). When the data is not cached the request
          * goes to a worker as usual; an engine whose reads keep missing the cache tries once
          * in 32. Not tried on descriptors opened with {@code O_DIRECT}, while any request is
-         * queued (a read never overtakes one waiting its turn), or under {@code maxParallel}
-         * of 0 or 1 (which keeps requests one at a time, in order). RWF_NOWAIT does not wait
+         * queued (a read never overtakes one waiting its turn), under {@code maxParallel} of 0
+         * or 1 (which keeps requests one at a time, in order), or from a virtual thread. RWF_NOWAIT does not wait
          * for the device, but the copy may still fault on a buffer that is itself a mapped
          * file. The bound keeps a large copy from stalling the submitter. Default {@value #DEFAULT_INLINE_READ_MAX}
          * bytes; 0 turns the fast path off (every request then runs on a worker, as in

@@ -308,4 +308,21 @@ class InlineReadTest {
             }
         }
     }
+
+    /** A virtual thread's read goes to a worker: the fast path's per-thread memory is not made per virtual thread. */
+    @Test
+    void aReadFromAVirtualThreadGoesToAWorker() throws Exception {
+        Path f = Files.write(dir.resolve("f"), pattern(8192));
+        aio = manual(Aio.DEFAULT_INLINE_READ_MAX);
+        AioFile file = AioFile.borrow(rawOpen(f, Fcntl.O_RDONLY));
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment seg = arena.allocate(4096);
+            @SuppressWarnings("unchecked")
+            Req<Long>[] r = new Req[1];
+            Thread.ofVirtual().start(() -> r[0] = aio.read(file, 0, 4096, seg, 0)).join();
+            drain(aio);
+            assertThat(r[0].join()).isEqualTo(4096);
+            assertThat(aio.nthreads()).as("workers started").isPositive();
+        }
+    }
 }

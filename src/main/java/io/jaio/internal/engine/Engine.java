@@ -250,7 +250,9 @@ public final class Engine {
      * runs only where results are delivered (pollCb, the dispatcher). Tried only:
      * <ul>
      * <li>on an application thread or where results are delivered, not on a worker (a worker's
-     *     own chain of requests is AUTO delivery's device path);</li>
+     *     own chain of requests is AUTO delivery's device path), and not on a virtual thread
+     *     (the syscall's errno and iovec memory is per thread, and a server that starts a
+     *     virtual thread per request would allocate it, native memory and a cleaner, for each);</li>
      * <li>while nothing is ready (queued, or claimed and not started): a read must not overtake
      *     requests waiting their turn by FIFO and priority;</li>
      * <li>while more than one request may run at once: maxParallel(1) runs requests one at a
@@ -265,7 +267,8 @@ public final class Engine {
     private boolean ranInline(Task t) {
         long max = inlineMax;
         if (max <= 0 || ring != null || wanted <= 1 || ready.get() != 0 || t.continuation() != null
-                || Worker.current() != null || !runner.inlineCandidate(t, max) || inlineScore.budget() == 0) {
+                || Worker.current() != null || Thread.currentThread().isVirtual()
+                || !runner.inlineCandidate(t, max) || inlineScore.budget() == 0) {
             return false;
         }
         if (!t.moveFrom(Task.QUEUED, Task.RUNNING)) {
