@@ -108,11 +108,7 @@ public final class ResultsStress {
 
         @Actor
         public void pollCb() {
-            Task t = results.takeAll();
-            if (t != null) {
-                handled = 1;          // holds its count while the callback runs
-                results.release();    // returns: the count falls to 0, the bell is silenced
-            }
+            handled = pollCbOnce(results);    // at most one: the count falls to 0, the bell is silenced
         }
 
         @Arbiter
@@ -141,25 +137,9 @@ public final class ResultsStress {
 
         @Actor
         public void publisherAndPollCb() {
-            pollCb();
+            handled += pollCbOnce(results);
             results.publish(TaskStackStress.task("c"));    // a second publisher, 0 -> 1 again
-            pollCb();
-        }
-
-        /** What Engine.pollCb does with Results: hold the first count, pass on the rest, release. */
-        private void pollCb() {
-            boolean holding = false;
-            for (Task t = results.takeAll(); t != null; t = t.next) {
-                if (holding) {
-                    results.passOn();
-                } else {
-                    holding = true;
-                }
-                handled++;
-            }
-            if (holding) {
-                results.release();
-            }
+            handled += pollCbOnce(results);
         }
 
         @Arbiter
@@ -168,5 +148,23 @@ public final class ResultsStress {
             r.r2 = results.count();
             r.r3 = handled;
         }
+    }
+
+    /**
+     * What an idle {@link Engine#pollCb} does with {@link Results}: takes what waits, holds the
+     * first result's count while handling, passes the others' on, releases when it returns.
+     * Returns how many it handled.
+     */
+    static int pollCbOnce(Results results) {
+        int handled = 0;
+        for (Task t = results.takeAll(); t != null; t = t.next) {
+            if (handled++ > 0) {
+                results.passOn();
+            }
+        }
+        if (handled > 0) {
+            results.release();
+        }
+        return handled;
     }
 }

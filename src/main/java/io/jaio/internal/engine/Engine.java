@@ -1398,7 +1398,8 @@ public final class Engine {
             if (ring != null) {
                 ring.close();    // nothing is in flight: flush has seen nreqs at 0
             }
-            resultFd.close(Sys.current());
+            Sys sys = Sys.current();
+            done.close(() -> resultFd.close(sys));    // under the bell's lock: no late ring reaches it
         } finally {
             pollLock.unlock();
         }

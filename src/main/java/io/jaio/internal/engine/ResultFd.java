@@ -6,20 +6,13 @@ import io.jaio.internal.sys.Sys;
 /**
  * The descriptor an event loop watches: readable (POLLIN) iff results wait for pollCb. An
  * eventfd, or a pipe where eventfd is missing. The engine calls {@link #signal} when its
- * pending count goes 0 → 1 and {@link #reset} (then a re-check) when it falls to 0 (Results
- * orders those). Both syscalls are atomic in the kernel; the lock here only keeps them off a
- * closed descriptor.
+ * pending count goes 0 → 1 and {@link #reset} (then a re-check) when it falls to 0; both
+ * syscalls are atomic in the kernel, so they need no lock of their own.
  */
 final class ResultFd implements Results.Bell {
     private final int readFd, writeFd;
-    /**
-     * After close the numbers may belong to someone else. Set under {@link #lock}, which every
-     * write and drain also holds: a publisher on an application thread (the cached fast path)
-     * is not joined by the engine's close, and its ring may come after its result was
-     * delivered and the engine closed — it must then touch nothing.
-     */
-    private boolean closed;
-    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    /** After close the numbers may belong to someone else; set once every writer is gone. */
+    private volatile boolean closed;
 
     ResultFd(Sys sys) {
         int fd = sys.eventfd(0, Sys.EFD_CLOEXEC | Sys.EFD_NONBLOCK);
@@ -46,25 +39,15 @@ final class ResultFd implements Results.Bell {
     }
 
     void signal(Sys sys) {
-        lock.lock();
-        try {
-            if (!closed) {
-                sys.writeLong(writeFd, 1);
-            }
-        } finally {
-            lock.unlock();
-        }
+        if (closed) return;
+        sys.writeLong(writeFd, 1);
     }
 
     /** Drains the descriptor; non-blocking, so an already-empty descriptor is fine. */
     void reset(Sys sys) {
-        lock.lock();
-        try {
-            while (!closed && sys.readLong(readFd) >= 0 && readFd != writeFd) {
-                // a pipe may hold more than one token; an eventfd is reset by one read
-            }
-        } finally {
-            lock.unlock();
+        if (closed) return;
+        while (sys.readLong(readFd) >= 0 && readFd != writeFd) {
+            // a pipe may hold more than one token; an eventfd is reset by one read
         }
     }
 
@@ -79,18 +62,11 @@ final class ResultFd implements Results.Bell {
     }
 
     void close(Sys sys) {
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            sys.close(readFd);
-            if (writeFd != readFd) {
-                sys.close(writeFd);
-            }
-        } finally {
-            lock.unlock();
+        if (closed) return;
+        closed = true;
+        sys.close(readFd);
+        if (writeFd != readFd) {
+            sys.close(writeFd);
         }
     }
 }

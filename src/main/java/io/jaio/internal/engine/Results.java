@@ -39,8 +39,15 @@ final class Results {
     private final TaskStack stack = new TaskStack();
     private final AtomicInteger pending = new AtomicInteger();
     private final Bell bell;
-    /** Serializes the bell's transitions (see the class comment); never held across anything but them. */
+    /** Serializes the bell's transitions and its closing (see the class comment); held across nothing else. */
     private final java.util.concurrent.locks.ReentrantLock bellLock = new java.util.concurrent.locks.ReentrantLock();
+    /**
+     * Set by {@link #close}, under bellLock: a publisher on an application thread (the cached
+     * fast path) is not joined by the engine's close, and its transition may come after its
+     * result was delivered and the engine closed; the descriptor's number may then belong to
+     * someone else, so the transition must touch nothing.
+     */
+    private boolean closed;
     /** Results waiting elsewhere that also keep the bell rung (io_uring completions not yet reaped). */
     private final java.util.function.BooleanSupplier elsewhere;
 
@@ -70,6 +77,9 @@ final class Results {
     private void transition(boolean ring) {
         bellLock.lock();
         try {
+            if (closed) {
+                return;
+            }
             if (ring) {
                 bell.ring();
                 if (pending.get() > 0 || elsewhere.getAsBoolean()) {
@@ -122,6 +132,17 @@ final class Results {
     void settle() {
         if (pending.get() == 0) {
             transition(false);
+        }
+    }
+
+    /** Closes the bell with {@code closeDescriptor}, after which no transition touches it. */
+    void close(Runnable closeDescriptor) {
+        bellLock.lock();
+        try {
+            closed = true;
+            closeDescriptor.run();
+        } finally {
+            bellLock.unlock();
         }
     }
 
