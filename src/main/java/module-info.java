@@ -8,8 +8,6 @@ module io.jaio {
     // JDK Flight Recorder events (io.jaio.Request, io.jaio.Engine), off unless recorded.
     requires jdk.jfr;
 
-    // The command line (io.jaio.cli, not exported) is the only user; the library runs without it.
-    requires static info.picocli;
     // jaio bench only: process CPU time (jdk.management), present in every JDK the command
     // line runs on.
     requires static jdk.management;

@@ -5,8 +5,6 @@ import io.jaio.AioFile;
 import io.jaio.Delivery;
 import io.jaio.Fcntl;
 import io.jaio.Req;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,42 +34,44 @@ import java.util.function.LongSupplier;
  * interrupted (SIGINT, SIGTERM). Each figure is the best of three timed rounds; for JMH-grade
  * numbers use the JMH suite.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Compare jaio with the JDK's file APIs on generated data (cached read, O_DIRECT read, stat, scan).",
-            "The data is made in a temporary directory under --dir and removed afterwards, also on Ctrl-C or SIGTERM.",
-            "Exit status: 0 when the comparison ran; 1 if it failed; 2 for bad arguments or too little free space."})
 final class Bench implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    static final Args.Option SIZE = Args.valued("MIB", "Data file size in MiB (default: 256).", "--size");
+    static final Args.Option FILES = Args.valued("N", "Files in the tree (default: 20000).", "--files");
+    static final Args.Option READS = Args.valued("N", "Random 4 KiB reads per round (default: 200000).", "--reads");
+    static final Args.Option DEPTH = Args.valued("N", "Reads in flight for jaio (default: 64).", "--depth");
+    static final Args.Option THREADS = Args.valued("N", "jaio workers and JDK threads (default: 4).", "--threads");
+    static final Args.Option BACKEND = Args.valued("BACKEND", "jaio's backend: THREADS or IO_URING (default: the library's "
+            + "default, io.jaio.backend or THREADS).", "--backend");
+    static final Args.Option DELIVERY = Args.valued("DELIVERY", "How jaio delivers results: AUTO (the library's "
+            + "default: callbacks on jaio's threads) or MANUAL (this thread polls and runs them) (default: AUTO).", "--delivery");
+    static final Args.Option DIR = Args.valued("DIR", "Where to make the temporary data (default: the system temp dir).", "--dir");
 
-    @Option(names = "--size", defaultValue = "256", description = "Data file size in MiB (default: ${DEFAULT-VALUE}).")
-    int sizeMiB;
+    static final Args.Syntax SYNTAX = new Args.Syntax("bench",
+            List.of("Compare jaio with the JDK's file APIs on generated data (cached read, O_DIRECT read, stat, scan).",
+                "The data is made in a temporary directory under --dir and removed afterwards, also on Ctrl-C or SIGTERM.",
+                "Exit status: 0 when the comparison ran; 1 if it failed; 2 for bad arguments or too little free space."),
+            List.of(SIZE, FILES, READS, DEPTH, THREADS, BACKEND, DELIVERY, DIR),
+            List.of());
 
-    @Option(names = "--files", defaultValue = "20000", description = "Files in the tree (default: ${DEFAULT-VALUE}).")
-    int files;
-
-    @Option(names = "--reads", defaultValue = "200000", description = "Random 4 KiB reads per round (default: ${DEFAULT-VALUE}).")
-    int reads;
-
-    @Option(names = "--depth", defaultValue = "64", description = "Reads in flight for jaio (default: ${DEFAULT-VALUE}).")
-    int depth;
-
-    @Option(names = "--threads", defaultValue = "4", description = "jaio workers and JDK threads (default: ${DEFAULT-VALUE}).")
-    int threads;
-
-    @Option(names = "--backend", description = "jaio's backend: THREADS or IO_URING (default: the library's default, "
-            + "io.jaio.backend or THREADS).")
-    io.jaio.Backend backend;
-
-    /** jaio's delivery modes that the bench can run (picocli checks the value). */
+    /** jaio's delivery modes that the bench can run. */
     enum DeliveryChoice { AUTO, MANUAL }
 
-    @Option(names = "--delivery", defaultValue = "AUTO", description = "How jaio delivers results: AUTO (the library's "
-            + "default: callbacks on jaio's threads) or MANUAL (this thread polls and runs them) (default: ${DEFAULT-VALUE}).")
-    DeliveryChoice delivery;
+    private final int sizeMiB, files, reads, depth, threads;
+    private final io.jaio.Backend backend;
+    private final DeliveryChoice delivery;
+    private final Path base;
 
-    @Option(names = "--dir", description = "Where to make the temporary data (default: the system temp dir).")
-    Path base;
+    Bench(Args a) {
+        sizeMiB = a.integer(SIZE, 256, 1, 1 << 20);
+        files = a.integer(FILES, 20_000, 1, 10_000_000);
+        reads = a.integer(READS, 200_000, 1, Integer.MAX_VALUE);
+        depth = a.integer(DEPTH, 64, 1, Aio.MAX_PARALLEL);
+        threads = a.integer(THREADS, 4, 1, Aio.MAX_PARALLEL);
+        backend = a.choice(BACKEND, io.jaio.Backend.class, null);
+        delivery = a.choice(DELIVERY, DeliveryChoice.class, DeliveryChoice.AUTO);
+        String dir = a.string(DIR, null);
+        base = dir == null ? null : Path.of(Args.path("--dir", dir));
+    }
 
     /** O_DIRECT reads wait for the device: a tenth of --reads keeps that row to seconds. */
     private static final int DIRECT_READS_DIVISOR = 10;
@@ -83,14 +83,6 @@ final class Bench implements Callable<Integer> {
     public Integer call() throws Exception {
         out = Main.io().out();
         err = Main.io().err();
-        Main.inRange(spec, "--size", sizeMiB, 1, 1 << 20);
-        Main.inRange(spec, "--files", files, 1, 10_000_000);
-        Main.inRange(spec, "--reads", reads, 1, Integer.MAX_VALUE);
-        Main.inRange(spec, "--depth", depth, 1, Aio.MAX_PARALLEL);
-        Main.inRange(spec, "--threads", threads, 1, Aio.MAX_PARALLEL);
-        if (base != null) {
-            Main.path(spec, "--dir", base.toString());
-        }
         progress = new Progress(err, "bench");
         Path where = base == null ? Path.of(System.getProperty("java.io.tmpdir")) : base;
         if (!Files.isDirectory(where)) {

@@ -6,15 +6,11 @@ import io.jaio.FileStat;
 import io.jaio.Req;
 import io.jaio.TreeOptions;
 import io.jaio.TreeStats;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 
@@ -24,42 +20,40 @@ import java.util.concurrent.CompletionException;
  * copy goes (into an existing directory, trailing slashes) and its refusals (the same file, a
  * directory into itself) decided here first.
  */
-@Command(name = "cp", mixinStandardHelpOptions = true,
-        description = {
-            "Copy a file or a directory tree in parallel, preserving modes and times (to the nanosecond, "
-                    + "symlinks' own included) and symlink targets byte for byte.",
-            "As GNU cp: if DST is an existing directory, SRC is copied into it as DST/NAME (NAME: the last "
-                    + "part of SRC); otherwise SRC is copied to DST. Directories that exist already are merged into.",
-            "Directories, regular files, symlinks, fifos and sockets are copied (devices too, with the privilege). "
-                    + "A directory is never copied into itself, and a symlink never followed, even one swapped in while the copy runs.",
-            "Exit status: 0 if everything was copied; 1 if anything failed (each failure on stderr with its "
-                    + "path and errno name); 2 for bad arguments."})
 final class Copy implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    static final Args.Option FORCE = Args.flag("Overwrite existing files and symlinks (without it they are reported and kept).",
+            "-f", "--force");
+    static final Args.Option PARALLEL = Args.valued("N", "Worker threads, 1..1024 (default: 8).", "--parallel");
+    static final Args.Option IN_FLIGHT = Args.valued("N",
+            "Requests outstanding at most whenever results are handled, 1..1000000 (default: 256).", "--in-flight");
 
-    @Parameters(index = "0", paramLabel = "SRC", description = "The file, directory or symlink to copy (a symlink is copied as a symlink).")
-    String src;
+    static final Args.Syntax SYNTAX = new Args.Syntax("cp",
+            List.of("Copy a file or a directory tree in parallel, preserving modes and times (to the nanosecond, "
+                        + "symlinks' own included) and symlink targets byte for byte.",
+                "As GNU cp: if DST is an existing directory, SRC is copied into it as DST/NAME (NAME: the last "
+                        + "part of SRC); otherwise SRC is copied to DST. Directories that exist already are merged into.",
+                "Directories, regular files, symlinks, fifos and sockets are copied (devices too, with the privilege). "
+                        + "A directory is never copied into itself, and a symlink never followed, even one swapped in while the copy runs.",
+                "Exit status: 0 if everything was copied; 1 if anything failed (each failure on stderr with its "
+                        + "path and errno name); 2 for bad arguments."),
+            List.of(FORCE, PARALLEL, IN_FLIGHT),
+            List.of(new Args.Params("SRC", 1, 1, "The file, directory or symlink to copy (a symlink is copied as a symlink)."),
+                    new Args.Params("DST", 1, 1, "The copy's name, or an existing directory to copy into.")));
 
-    @Parameters(index = "1", paramLabel = "DST", description = "The copy's name, or an existing directory to copy into.")
-    String dst;
+    private final String src, dst;
+    private final boolean force;
+    private final int parallel, inFlight;
 
-    @Option(names = {"-f", "--force"}, description = "Overwrite existing files and symlinks (without it they are reported and kept).")
-    boolean force;
-
-    @Option(names = "--parallel", defaultValue = "8", description = "Worker threads, 1..1024 (default: ${DEFAULT-VALUE}).")
-    int parallel;
-
-    @Option(names = "--in-flight", defaultValue = "256",
-            description = "Requests outstanding at most whenever results are handled, 1..1000000 (default: ${DEFAULT-VALUE}).")
-    int inFlight;
+    Copy(Args a) {
+        src = Args.path("SRC", a.positional().get(0));
+        dst = Args.path("DST", a.positional().get(1));
+        force = a.has(FORCE);
+        parallel = a.integer(PARALLEL, 8, 1, Aio.MAX_PARALLEL);
+        inFlight = a.integer(IN_FLIGHT, 256, 1, 1_000_000);
+    }
 
     @Override
     public Integer call() throws Exception {
-        Main.path(spec, "SRC", src);
-        Main.path(spec, "DST", dst);
-        Main.inRange(spec, "--parallel", parallel, 1, Aio.MAX_PARALLEL);
-        Main.inRange(spec, "--in-flight", inFlight, 1, 1_000_000);
         PrintStream err = Main.io().err();
         // Interrupted (Ctrl-C, SIGTERM): say what is left, and how to finish.
         return Main.interruptible(err, () -> "cp: interrupted: " + finish, () -> copy(err));

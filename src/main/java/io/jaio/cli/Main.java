@@ -1,42 +1,45 @@
 package io.jaio.cli;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * The {@code jaio} command line: {@code treescan}, {@code cp}, {@code rm}, {@code mv} and {@code bench}. Run it with
  * {@code bin/jaio}, which builds the project and finds a JDK by itself.
  *
- * <p>This package is the only user of picocli; the library ({@code io.jaio} and its internals)
- * never touches it, and the module reads it only statically ({@code requires static}).
+ * <p>Exit status: what the command returns (0 success, 1 failure); 2 for a usage error, which is
+ * reported before anything is touched. The arguments are parsed by {@link Args}.
  */
-@Command(name = "jaio", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Asynchronous file I/O for Java, from the command line.")
 public final class Main {
-    /**
-     * The subcommands, added in {@link #run}: only the one named, when it is, since picocli
-     * reflects over each command's options when it is added (`treescan --help`: 0.19 s -> 0.16 s).
-     */
-    private static final java.util.Map<String, java.util.function.Supplier<Object>> COMMANDS = commands();
+    /** A command: its syntax, and how to make it from parsed arguments (raising {@link Args.Usage} on bad ones). */
+    record Command(Args.Syntax syntax, Function<Args, Callable<Integer>> make) {}
 
-    private static java.util.Map<String, java.util.function.Supplier<Object>> commands() {
-        var m = new java.util.LinkedHashMap<String, java.util.function.Supplier<Object>>();
-        m.put("treescan", TreeScan::new);
-        m.put("cp", Copy::new);
-        m.put("rm", Remove::new);
-        m.put("mv", Move::new);
-        m.put("bench", Bench::new);
-        return m;
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("treescan", new Command(TreeScan.SYNTAX, TreeScan::new));
+        COMMANDS.put("cp", new Command(Copy.SYNTAX, Copy::new));
+        COMMANDS.put("rm", new Command(Remove.SYNTAX, Remove::new));
+        COMMANDS.put("mv", new Command(Move.SYNTAX, Move::new));
+        COMMANDS.put("bench", new Command(Bench.SYNTAX, Bench::new));
     }
+
+    private static final Args.Syntax ROOT = new Args.Syntax("COMMAND",
+            List.of("Asynchronous file I/O for Java, from the command line.",
+                    "Commands: " + String.join(", ", COMMANDS.keySet()) + ". 'jaio COMMAND --help' describes each."),
+            List.of(), List.of(new Args.Params("ARGS", 0, Integer.MAX_VALUE, "The command's options and arguments.")));
 
     /** Where commands write: their output and their diagnostics. */
     record Io(PrintStream out, PrintStream err) {}
 
     static final ThreadLocal<Io> IO = ThreadLocal.withInitial(() -> new Io(System.out, System.err));
+
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(System.out, System.err, args));
@@ -46,23 +49,56 @@ public final class Main {
     public static int run(PrintStream out, PrintStream err, String... args) {
         IO.set(new Io(out, err));
         try {
-            CommandLine cl = new CommandLine(new Main());
-            var named = args.length > 0 ? COMMANDS.get(args[0]) : null;
-            if (named != null) {
-                cl.addSubcommand(args[0], named.get());
-            } else {
-                COMMANDS.forEach((name, make) -> cl.addSubcommand(name, make.get()));    // help, errors
+            if (args.length == 0 || !COMMANDS.containsKey(args[0])) {
+                return root(out, err, args);
             }
-            cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
-            cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
-            cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-                err.println("jaio: " + cmd.getCommandName() + ": " + e.getMessage());
+            Command command = COMMANDS.get(args[0]);
+            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            Callable<Integer> work;
+            try {
+                Args parsed = Args.parse(command.syntax, rest);
+                if (parsed.has(Args.HELP)) {
+                    Args.help(command.syntax, out);
+                    return 0;
+                }
+                if (parsed.has(Args.VERSION)) {
+                    out.println(version());
+                    return 0;
+                }
+                work = command.make.apply(parsed);
+            } catch (Args.Usage u) {
+                Args.explain(u, args[0], err);
+                return 2;
+            }
+            try {
+                return work.call();
+            } catch (Args.Usage u) {
+                Args.explain(u, args[0], err);
+                return 2;
+            } catch (Exception e) {
+                err.println("jaio: " + args[0] + ": " + e.getMessage());
                 return 1;
-            });
-            return cl.execute(args);
+            }
         } finally {
+            out.flush();
+            err.flush();
             IO.remove();
         }
+    }
+
+    /** No command, or not a known one: help, version, or a usage error. */
+    private static int root(PrintStream out, PrintStream err, String[] args) {
+        if (args.length == 1 && (args[0].equals("-h") || args[0].equals("--help"))) {
+            Args.help(ROOT, out);
+            return 0;
+        }
+        if (args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"))) {
+            out.println(version());
+            return 0;
+        }
+        Args.explain(new Args.Usage(args.length == 0 ? "missing COMMAND (one of " + String.join(", ", COMMANDS.keySet()) + ")"
+                : args[0].startsWith("-") ? "Unknown option: '" + args[0] + "'" : "unknown command '" + args[0] + "'"), null, err);
+        return 2;
     }
 
     static Io io() {
@@ -70,26 +106,12 @@ public final class Main {
     }
 
     /** The build's version, from a resource Maven fills in. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() throws Exception {
-            try (var in = Main.class.getResourceAsStream("version.txt")) {
-                String v = in == null ? "unknown" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-                return new String[] {"jaio " + v};
-            }
+    static String version() {
+        try (var in = Main.class.getResourceAsStream("version.txt")) {
+            return "jaio " + (in == null ? "unknown" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
+        } catch (java.io.IOException e) {
+            return "jaio unknown";
         }
-    }
-
-    /**
-     * Checks an option's value against its range; picocli turns the exception into a usage
-     * error (exit 2) before anything is touched.
-     */
-    static int inRange(CommandLine.Model.CommandSpec spec, String option, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    option + " must be in " + min + ".." + max + ", was " + value);
-        }
-        return value;
     }
 
     /**
@@ -120,13 +142,5 @@ public final class Main {
                 // the hook runs (or ran) and has seen finished
             }
         }
-    }
-
-    /** Refuses an empty path argument (it would mean the current directory, or "/" once joined). */
-    static String path(CommandLine.Model.CommandSpec spec, String what, String p) {
-        if (p.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), what + " must not be empty");
-        }
-        return p;
     }
 }

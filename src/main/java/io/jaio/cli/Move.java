@@ -5,13 +5,10 @@ import io.jaio.ErrnoException;
 import io.jaio.FileStat;
 import io.jaio.TreeOptions;
 import io.jaio.TreeStats;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 
@@ -19,26 +16,25 @@ import java.util.concurrent.CompletionException;
  * {@code jaio mv}: {@link Aio#move} (rename, or copy and unlink across file systems); a
  * directory across file systems is {@link Aio#copyTree} then {@link Aio#rmtree}.
  */
-@Command(name = "mv", mixinStandardHelpOptions = true,
-        description = {
-            "Move (rename) a file, symlink or directory. Into an existing directory DST, SRC moves to DST/NAME.",
-            "Across file systems a file is copied and then removed; a directory tree is copied whole (as jaio cp) "
-                    + "and the source removed only if every entry was copied.",
-            "Exit status: 0 on success; 1 on failure (on stderr with its path and errno name); 2 for bad arguments."})
 final class Move implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    static final Args.Syntax SYNTAX = new Args.Syntax("mv",
+            List.of("Move (rename) a file, symlink or directory. Into an existing directory DST, SRC moves to DST/NAME.",
+                "Across file systems a file is copied and then removed; a directory tree is copied whole (as jaio cp) "
+                        + "and the source removed only if every entry was copied.",
+                "Exit status: 0 on success; 1 on failure (on stderr with its path and errno name); 2 for bad arguments."),
+            List.of(),
+            List.of(new Args.Params("SRC", 1, 1, "What to move."),
+                    new Args.Params("DST", 1, 1, "Its new name, or an existing directory to move it into.")));
 
-    @Parameters(index = "0", paramLabel = "SRC", description = "What to move.")
-    String src;
+    private final String src, dst;
 
-    @Parameters(index = "1", paramLabel = "DST", description = "Its new name, or an existing directory to move it into.")
-    String dst;
+    Move(Args a) {
+        src = Args.path("SRC", a.positional().get(0));
+        dst = Args.path("DST", a.positional().get(1));
+    }
 
     @Override
     public Integer call() throws Exception {
-        Main.path(spec, "SRC", src);
-        Main.path(spec, "DST", dst);
         PrintStream err = Main.io().err();
         return Main.interruptible(err, "mv: interrupted: " + src + " may be partly copied to " + dst, () -> move(err));
     }

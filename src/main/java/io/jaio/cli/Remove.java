@@ -3,11 +3,6 @@ package io.jaio.cli;
 import io.jaio.Aio;
 import io.jaio.ErrnoException;
 import io.jaio.TreeOptions;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -16,46 +11,44 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 
 /** {@code jaio rm -r}: {@link Aio#rmtree} on each argument, many requests at once. */
-@Command(name = "rm", mixinStandardHelpOptions = true,
-        description = {
-            "Remove files, and with -r whole directory trees, many requests at once.",
-            "Symlinks are removed, never followed, even a directory swapped for a symlink while the removal runs.",
-            "Exit status: 0 if everything was removed; 1 if anything failed (each failure on stderr with its path "
-                    + "and errno name); 2 for bad arguments."})
 final class Remove implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    static final Args.Option RECURSIVE = Args.flag("Remove directories and everything in them.", "-r", "-R", "--recursive");
+    static final Args.Option FORCE = Args.flag("Ignore paths that do not exist.", "-f", "--force");
+    static final Args.Option PARALLEL = Args.valued("N", "Worker threads, 1..1024 (default: 8).", "--parallel");
+    static final Args.Option IN_FLIGHT = Args.valued("N", "Requests in flight at most, 1..1000000 (default: 64).", "--in-flight");
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "What to remove.")
-    List<String> paths;
+    static final Args.Syntax SYNTAX = new Args.Syntax("rm",
+            List.of("Remove files, and with -r whole directory trees, many requests at once.",
+                "Symlinks are removed, never followed, even a directory swapped for a symlink while the removal runs.",
+                "Exit status: 0 if everything was removed; 1 if anything failed (each failure on stderr with its path "
+                        + "and errno name); 2 for bad arguments."),
+            List.of(RECURSIVE, FORCE, PARALLEL, IN_FLIGHT),
+            List.of(new Args.Params("PATH", 1, Integer.MAX_VALUE, "What to remove.")));
 
-    @Option(names = {"-r", "-R", "--recursive"}, description = "Remove directories and everything in them.")
-    boolean recursive;
+    private final List<String> paths;
+    private final boolean recursive, force;
+    private final int parallel, inFlight;
 
-    @Option(names = {"-f", "--force"}, description = "Ignore paths that do not exist.")
-    boolean force;
-
-    @Option(names = "--parallel", defaultValue = "8", description = "Worker threads, 1..1024 (default: ${DEFAULT-VALUE}).")
-    int parallel;
-
-    @Option(names = "--in-flight", defaultValue = "64",
-            description = "Requests in flight at most, 1..1000000 (default: ${DEFAULT-VALUE}).")
-    int inFlight;
+    Remove(Args a) {
+        paths = List.copyOf(a.positional());
+        for (String p : paths) {
+            Args.path("PATH", p);
+            Path last = Path.of(p).getFileName();
+            if (last != null && (last.toString().equals(".") || last.toString().equals(".."))) {
+                throw new Args.Usage("refusing to remove '.' or '..': " + p);
+            }
+            if (Path.of(p).toAbsolutePath().normalize().getParent() == null) {
+                throw new Args.Usage("refusing to remove /");
+            }
+        }
+        recursive = a.has(RECURSIVE);
+        force = a.has(FORCE);
+        parallel = a.integer(PARALLEL, 8, 1, Aio.MAX_PARALLEL);
+        inFlight = a.integer(IN_FLIGHT, 64, 1, 1_000_000);
+    }
 
     @Override
     public Integer call() throws Exception {
-        for (String p : paths) {
-            Main.path(spec, "PATH", p);
-            Path last = Path.of(p).getFileName();
-            if (last != null && (last.toString().equals(".") || last.toString().equals(".."))) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "refusing to remove '.' or '..': " + p);
-            }
-            if (Path.of(p).toAbsolutePath().normalize().getParent() == null) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "refusing to remove /");
-            }
-        }
-        Main.inRange(spec, "--parallel", parallel, 1, Aio.MAX_PARALLEL);
-        Main.inRange(spec, "--in-flight", inFlight, 1, 1_000_000);
         PrintStream err = Main.io().err();
         return Main.interruptible(err, "rm: interrupted: some of " + String.join(" ", paths) + " may remain", () -> remove(err));
     }

@@ -8,11 +8,6 @@ import io.jaio.FileStat;
 import io.jaio.ScanResult;
 import io.jaio.ThreadKind;
 import io.jaio.internal.sys.Names;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -35,39 +30,42 @@ import java.util.concurrent.Callable;
  * its subdirectories with as few stats as possible. --count lists each directory with
  * READDIR_STAT instead: one request lists it and lstats every entry, for the sizes.
  */
-@Command(name = "treescan", mixinStandardHelpOptions = true,
-        description = {"Scan directory trees in parallel and print every path (like find).",
-            "Directories are listed with getdents64 and recursed into by the type it reports; scandir "
-                    + "(stat-based) serves directories whose entries' types are unknown. --count also lstats every "
-                    + "entry for its size (one request per directory, in the worker).",
-            "Exit status: 0 if every directory was read; 1 if any failed (each failure on stderr with its "
-                    + "path and errno name, the scan going on); 2 for bad arguments."})
 final class TreeScan implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    static final Args.Option COUNT = Args.flag("Print the totals of directories, files and bytes instead of paths.", "--count");
+    static final Args.Option PRINT0 = Args.flag("End each path with a NUL byte instead of a newline.", "-0", "--print0");
+    static final Args.Option MAXREQ = Args.valued("N",
+            "Stats in flight per directory scanned with scandir, 0..4096 (0: scandir's default, 4).", "--maxreq");
+    static final Args.Option PARALLEL = Args.valued("N", "Worker threads, 1..1024 (default: 8).", "--parallel");
+    static final Args.Option VIRTUAL = Args.flag("Use virtual worker threads.", "--virtual");
+    static final Args.Option STATS = Args.flag("Print to stderr how long the scan itself took (from building the engine "
+            + "to the last entry written; JVM start-up and option parsing excluded) and the entries per second.", "--stats");
 
-    @Parameters(paramLabel = "DIR", arity = "0..*", description = "Directories to scan (default: .).")
-    List<String> roots = List.of(".");
+    static final Args.Syntax SYNTAX = new Args.Syntax("treescan",
+            List.of("Scan directory trees in parallel and print every path (like find).",
+                "Directories are listed with getdents64 and recursed into by the type it reports; scandir "
+                        + "(stat-based) serves directories whose entries' types are unknown. --count also lstats every "
+                        + "entry for its size (one request per directory, in the worker).",
+                "Exit status: 0 if every directory was read; 1 if any failed (each failure on stderr with its "
+                        + "path and errno name, the scan going on); 2 for bad arguments."),
+            List.of(COUNT, PRINT0, MAXREQ, PARALLEL, VIRTUAL, STATS),
+            List.of(new Args.Params("DIR", 0, Integer.MAX_VALUE, "Directories to scan (default: .).")));
 
-    @Option(names = "--count", description = "Print the totals of directories, files and bytes instead of paths.")
-    boolean count;
+    private final List<String> roots;
+    private final boolean count, print0, virtual, stats;
+    private final int maxreq, parallel;
 
-    @Option(names = {"-0", "--print0"}, description = "End each path with a NUL byte instead of a newline.")
-    boolean print0;
-
-    @Option(names = "--maxreq", defaultValue = "0",
-            description = "Stats in flight per directory scanned with scandir, 0..4096 (0: scandir's default, 4).")
-    int maxreq;
-
-    @Option(names = "--parallel", defaultValue = "8", description = "Worker threads, 1..1024 (default: ${DEFAULT-VALUE}).")
-    int parallel;
-
-    @Option(names = "--virtual", description = "Use virtual worker threads.")
-    boolean virtual;
-
-    @Option(names = "--stats", description = "Print to stderr how long the scan itself took (from building the engine "
-            + "to the last entry written; JVM start-up and option parsing excluded) and the entries per second.")
-    boolean stats;
+    TreeScan(Args a) {
+        roots = a.positional().isEmpty() ? List.of(".") : List.copyOf(a.positional());
+        for (String root : roots) {
+            Args.path("DIR", root);
+        }
+        count = a.has(COUNT);
+        print0 = a.has(PRINT0);
+        virtual = a.has(VIRTUAL);
+        stats = a.has(STATS);
+        maxreq = a.integer(MAXREQ, 0, 0, Aio.MAX_PARALLEL * 4);
+        parallel = a.integer(PARALLEL, 8, 1, Aio.MAX_PARALLEL);
+    }
 
     private OutputStream out;
     private PrintStream err;
@@ -75,11 +73,6 @@ final class TreeScan implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        for (String root : roots) {
-            Main.path(spec, "DIR", root);
-        }
-        Main.inRange(spec, "--maxreq", maxreq, 0, Aio.MAX_PARALLEL * 4);
-        Main.inRange(spec, "--parallel", parallel, 1, Aio.MAX_PARALLEL);
         Main.Io io = Main.io();
         out = new BufferedOutputStream(io.out(), 1 << 16);
         err = io.err();

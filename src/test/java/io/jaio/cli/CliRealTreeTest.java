@@ -263,8 +263,6 @@ class CliRealTreeTest {
             Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
             Path cp = Files.createDirectory(base.resolve("cp"));
             sh("cp", "-r", Path.of("target/classes").toAbsolutePath().toString(), cp.resolve("classes").toString());
-            Path picocli = Path.of(picocli.CommandLine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Files.copy(picocli, cp.resolve("picocli.jar"));
             sh("chmod", "-R", "a+rX", cp.toString());
             Path tree = Files.createDirectories(base.resolve("tree/locked/inner"));
             Files.writeString(base.resolve("tree/a"), "a");
@@ -272,7 +270,7 @@ class CliRealTreeTest {
             Files.setPosixFilePermissions(base.resolve("tree/locked"), PosixFilePermissions.fromString("---------"));
             String java = ProcessHandle.current().info().command().orElseThrow();
             List<String> jaio = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", java,
-                    "--enable-native-access=ALL-UNNAMED", "-cp", cp.resolve("classes") + ":" + cp.resolve("picocli.jar"),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", cp.resolve("classes").toString(),
                     "io.jaio.cli.Main");
             String t = base.resolve("tree").toString();
             Outcome find = outcome(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "find", t, "-print0"));

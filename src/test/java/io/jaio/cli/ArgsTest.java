@@ -1,0 +1,101 @@
+package io.jaio.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The command line's own parser: GNU syntax, and every mistake a usage error (exit 2) before anything runs. */
+class ArgsTest {
+    @TempDir
+    Path dir;
+
+    private static final Args.Option FLAG_A = Args.flag("a", "-a", "--alpha");
+    private static final Args.Option FLAG_B = Args.flag("b", "-b");
+    private static final Args.Option N = Args.valued("N", "n", "-n", "--number");
+    private static final Args.Syntax SYNTAX = new Args.Syntax("t", List.of("test"), List.of(FLAG_A, FLAG_B, N),
+            List.of(new Args.Params("X", 1, 1, "x"), new Args.Params("Y", 0, Integer.MAX_VALUE, "y")));
+
+    @Test
+    void gnuSyntax() {
+        Args a = Args.parse(SYNTAX, "-ab", "-n5", "one", "two");
+        assertThat(a.has(FLAG_A)).isTrue();
+        assertThat(a.has(FLAG_B)).isTrue();
+        assertThat(a.integer(N, 0, 0, 10)).isEqualTo(5);
+        assertThat(a.positional()).containsExactly("one", "two");
+
+        Args b = Args.parse(SYNTAX, "--number=7", "x", "--alpha", "--", "-b", "--number", "-");
+        assertThat(b.integer(N, 0, 0, 10)).isEqualTo(7);
+        assertThat(b.has(FLAG_A)).isTrue();
+        assertThat(b.has(FLAG_B)).as("after --, options are arguments").isFalse();
+        assertThat(b.positional()).containsExactly("x", "-b", "--number", "-");
+
+        Args c = Args.parse(SYNTAX, "-bn", "-3", "x");
+        assertThat(c.string(N, null)).as("a value is the next argument, whatever it looks like").isEqualTo("-3");
+        assertThat(Args.parse(SYNTAX, "x").integer(N, 4, 0, 10)).as("the default").isEqualTo(4);
+    }
+
+    @Test
+    void mistakesAreUsageErrors() {
+        assertThatThrownBy(() -> Args.parse(SYNTAX, "--nope", "x")).isInstanceOf(Args.Usage.class).hasMessageContaining("Unknown option: '--nope'");
+        assertThatThrownBy(() -> Args.parse(SYNTAX, "-az", "x")).isInstanceOf(Args.Usage.class).hasMessageContaining("'-z'");
+        assertThatThrownBy(() -> Args.parse(SYNTAX, "x", "-n")).isInstanceOf(Args.Usage.class).hasMessageContaining("missing value");
+        assertThatThrownBy(() -> Args.parse(SYNTAX, "--alpha=1", "x")).isInstanceOf(Args.Usage.class).hasMessageContaining("takes no value");
+        assertThatThrownBy(() -> Args.parse(SYNTAX)).isInstanceOf(Args.Usage.class).hasMessageContaining("'X'");
+        assertThatThrownBy(() -> Args.parse(SYNTAX, "x", "-n", "ten").integer(N, 0, 0, 10))
+                .isInstanceOf(Args.Usage.class).hasMessageContaining("'ten' is not an int");
+        assertThatThrownBy(() -> Args.parse(SYNTAX, "x", "-n", "11").integer(N, 0, 0, 10))
+                .isInstanceOf(Args.Usage.class).hasMessageContaining("--number must be in 0..10, was 11");
+        assertThatThrownBy(() -> Args.path("DIR", "")).isInstanceOf(Args.Usage.class);
+        assertThatThrownBy(() -> Args.path("DIR", "a\0b")).isInstanceOf(Args.Usage.class);
+        assertThat(Args.parse(SYNTAX, "--help").has(Args.HELP)).as("help wins over missing parameters").isTrue();
+    }
+
+    @Test
+    void everyCommandAnswersHelpAndVersionAndRefusesStrayArguments() throws Exception {
+        for (String cmd : new String[] {"treescan", "cp", "rm", "mv", "bench"}) {
+            Run help = run(cmd, "-h");
+            assertThat(help.code).isZero();
+            assertThat(help.out).startsWith("Usage: jaio " + cmd).contains("--help").contains("--version");
+            Run version = run(cmd, "--version");
+            assertThat(version.code).isZero();
+            assertThat(version.out).startsWith("jaio ");
+        }
+        assertThat(run("--version").out).startsWith("jaio ");
+        assertThat(run("--help").out).contains("treescan").contains("bench");
+        assertThat(run().code).isEqualTo(2);
+        Run unknown = run("frobnicate");
+        assertThat(unknown.code).isEqualTo(2);
+        assertThat(unknown.err).contains("unknown command 'frobnicate'");
+        Run extra = run("mv", "a", "b", "c");
+        assertThat(extra.code).isEqualTo(2);
+        assertThat(extra.err).contains("unexpected argument: 'c'").contains("jaio mv --help");
+    }
+
+    /** rm -rf: clustered short flags, as a user types them. */
+    @Test
+    void clusteredFlagsReachTheCommand() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("t/a/b"));
+        Files.writeString(tree.resolve("f"), "x");
+        Run rm = run("rm", "-rf", dir.resolve("t").toString(), dir.resolve("missing").toString());
+        assertThat(rm.code).as(rm.err).isZero();
+        assertThat(dir.resolve("t")).doesNotExist();
+    }
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
