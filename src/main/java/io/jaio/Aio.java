@@ -89,7 +89,10 @@ public final class Aio implements AutoCloseable {
     /** scandir's maxreq when given 0 or less, as in IO::AIO. */
     public static final int DEFAULT_SCANDIR_MAXREQ = 4;
 
-    private static final System.Logger LOG = System.getLogger("io.jaio");
+    /** jaio's logger, made on first use: finding the logging backend costs a short command ~7 ms at start. */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger("io.jaio");
+    }
     /** The io_uring refusal is logged once per process. */
     private static final java.util.concurrent.atomic.AtomicBoolean RING_LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
     /** Never started; a segment it may access is one any worker may access. */
@@ -129,7 +132,7 @@ public final class Aio implements AutoCloseable {
         private long inlineReadMax = DEFAULT_INLINE_READ_MAX;
         private Delivery delivery = Delivery.AUTO;
         private Consumer<Throwable> errorHandler =
-                e -> LOG.log(System.Logger.Level.WARNING, "jaio: a callback or executor failed", e);
+                e -> Log.LOG.log(System.Logger.Level.WARNING, "jaio: a callback or executor failed", e);
 
         private Builder() {}
 
@@ -244,7 +247,7 @@ public final class Aio implements AutoCloseable {
             engine.inlineReadMax(inlineReadMax);
             if (engine.ringUnavailable() != null) {
                 if (RING_LOGGED.compareAndSet(false, true)) {
-                    LOG.log(System.Logger.Level.INFO, "jaio: io_uring unavailable, running on worker threads: "
+                    Log.LOG.log(System.Logger.Level.INFO, "jaio: io_uring unavailable, running on worker threads: "
                             + engine.ringUnavailable());
                 }
             }

@@ -44,27 +44,13 @@ final class Ops implements Runner {
         }
         for (Class<?> c : new Class<?>[] {Request.NPath.class, Request.RawFd.class, Request.DirList.class,
                 ErrnoException.class, AioWd.class, FileStat.class, ScanResult.class, DirEntry.class, DirEntry.Type.class, AioFile.class, Scratch.class,
-                Scandir.class, Jfr.class, RingBuffers.class, FileSystemStat.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
+                Scandir.class, Jfr.class, RingBuffers.class, FileSystemStat.class, io.jaio.internal.sys.Statvfs.class, Stat.class, Stat.Sink.class, Dirents.class, Names.class, Instant.class}) {
             init(c);
         }
-        // Loaded, not initialized: statvfs's layout builds a VarHandle for its spare array, the
-        // process's first layout handle (about 18 ms of spun LambdaForms on this machine), which
-        // a short command that never asks for statvfs should not pay at build. Initializing it
-        // later opens no file: the classes it needs are the JDK's (mapped) and these two.
-        load("io.jaio.internal.sys.Statvfs");
-        load("io.jaio.internal.bindings.statvfs");
         io.jaio.internal.sys.Sys.loadHandleHolders();
         Errno.name(Errno.EMFILE);    // links strerrorname_np and strerrordesc_np
         Errno.describe(Errno.EMFILE);
         new ErrnoException(Errno.EMFILE, "EMFILE", "open", "/", null, "preload").getMessage();
-    }
-
-    private static void load(String name) {
-        try {
-            Class.forName(name, false, Ops.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new AssertionError(e);
-        }
     }
 
     private static void init(Class<?> c) {

@@ -277,7 +277,9 @@ public class dirent64 {
     public static long[] d_name$dimensions() {
         return d_name$DIMS;
     }
-    private static final VarHandle d_name$ELEM_HANDLE = d_name$LAYOUT.varHandle(sequenceElement());
+    private static final class d_name$ElemLazy {
+        static final VarHandle HANDLE = d_name$LAYOUT.varHandle(sequenceElement());
+    }
 
     /**
      * Indexed getter for field:
@@ -286,7 +288,7 @@ public class dirent64 {
      * }
      */
     public static byte d_name(MemorySegment struct, long index0) {
-        return (byte)d_name$ELEM_HANDLE.get(struct, d_name$OFFSET, index0);
+        return (byte)d_name$ElemLazy.HANDLE.get(struct, d_name$OFFSET, index0);
     }
 
     /**
@@ -296,7 +298,7 @@ public class dirent64 {
      * }
      */
     public static void d_name(MemorySegment struct, long index0, byte fieldValue) {
-        d_name$ELEM_HANDLE.set(struct, d_name$OFFSET, index0, fieldValue);
+        d_name$ElemLazy.HANDLE.set(struct, d_name$OFFSET, index0, fieldValue);
     }
 
     /**

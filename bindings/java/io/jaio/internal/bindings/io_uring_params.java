@@ -418,7 +418,9 @@ public class io_uring_params {
     public static long[] resv$dimensions() {
         return resv$DIMS;
     }
-    private static final VarHandle resv$ELEM_HANDLE = resv$LAYOUT.varHandle(sequenceElement());
+    private static final class resv$ElemLazy {
+        static final VarHandle HANDLE = resv$LAYOUT.varHandle(sequenceElement());
+    }
 
     /**
      * Indexed getter for field:
@@ -427,7 +429,7 @@ public class io_uring_params {
      * }
      */
     public static int resv(MemorySegment struct, long index0) {
-        return (int)resv$ELEM_HANDLE.get(struct, resv$OFFSET, index0);
+        return (int)resv$ElemLazy.HANDLE.get(struct, resv$OFFSET, index0);
     }
 
     /**
@@ -437,7 +439,7 @@ public class io_uring_params {
      * }
      */
     public static void resv(MemorySegment struct, long index0, int fieldValue) {
-        resv$ELEM_HANDLE.set(struct, resv$OFFSET, index0, fieldValue);
+        resv$ElemLazy.HANDLE.set(struct, resv$OFFSET, index0, fieldValue);
     }
 
     private static final GroupLayout sq_off$LAYOUT = (GroupLayout)$LAYOUT.select(groupElement("sq_off"));

@@ -232,7 +232,9 @@ public class io_uring_probe {
     public static long[] resv2$dimensions() {
         return resv2$DIMS;
     }
-    private static final VarHandle resv2$ELEM_HANDLE = resv2$LAYOUT.varHandle(sequenceElement());
+    private static final class resv2$ElemLazy {
+        static final VarHandle HANDLE = resv2$LAYOUT.varHandle(sequenceElement());
+    }
 
     /**
      * Indexed getter for field:
@@ -241,7 +243,7 @@ public class io_uring_probe {
      * }
      */
     public static int resv2(MemorySegment struct, long index0) {
-        return (int)resv2$ELEM_HANDLE.get(struct, resv2$OFFSET, index0);
+        return (int)resv2$ElemLazy.HANDLE.get(struct, resv2$OFFSET, index0);
     }
 
     /**
@@ -251,7 +253,7 @@ public class io_uring_probe {
      * }
      */
     public static void resv2(MemorySegment struct, long index0, int fieldValue) {
-        resv2$ELEM_HANDLE.set(struct, resv2$OFFSET, index0, fieldValue);
+        resv2$ElemLazy.HANDLE.set(struct, resv2$OFFSET, index0, fieldValue);
     }
 
     private static final SequenceLayout ops$LAYOUT = (SequenceLayout)$LAYOUT.select(groupElement("ops"));

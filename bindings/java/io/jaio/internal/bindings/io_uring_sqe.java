@@ -1836,7 +1836,9 @@ public class io_uring_sqe {
     public static long[] __pad3$dimensions() {
         return __pad3$DIMS;
     }
-    private static final VarHandle __pad3$ELEM_HANDLE = __pad3$LAYOUT.varHandle(sequenceElement());
+    private static final class __pad3$ElemLazy {
+        static final VarHandle HANDLE = __pad3$LAYOUT.varHandle(sequenceElement());
+    }
 
     /**
      * Indexed getter for field:
@@ -1845,7 +1847,7 @@ public class io_uring_sqe {
      * }
      */
     public static short __pad3(MemorySegment struct, long index0) {
-        return (short)__pad3$ELEM_HANDLE.get(struct, __pad3$OFFSET, index0);
+        return (short)__pad3$ElemLazy.HANDLE.get(struct, __pad3$OFFSET, index0);
     }
 
     /**
@@ -1855,7 +1857,7 @@ public class io_uring_sqe {
      * }
      */
     public static void __pad3(MemorySegment struct, long index0, short fieldValue) {
-        __pad3$ELEM_HANDLE.set(struct, __pad3$OFFSET, index0, fieldValue);
+        __pad3$ElemLazy.HANDLE.set(struct, __pad3$OFFSET, index0, fieldValue);
     }
 
     private static final OfLong addr3$LAYOUT = (OfLong)$LAYOUT.select(groupElement("$anon$79:2"), groupElement("$anon$80:3"), groupElement("addr3"));
@@ -1957,7 +1959,9 @@ public class io_uring_sqe {
     public static long[] __pad2$dimensions() {
         return __pad2$DIMS;
     }
-    private static final VarHandle __pad2$ELEM_HANDLE = __pad2$LAYOUT.varHandle(sequenceElement());
+    private static final class __pad2$ElemLazy {
+        static final VarHandle HANDLE = __pad2$LAYOUT.varHandle(sequenceElement());
+    }
 
     /**
      * Indexed getter for field:
@@ -1966,7 +1970,7 @@ public class io_uring_sqe {
      * }
      */
     public static long __pad2(MemorySegment struct, long index0) {
-        return (long)__pad2$ELEM_HANDLE.get(struct, __pad2$OFFSET, index0);
+        return (long)__pad2$ElemLazy.HANDLE.get(struct, __pad2$OFFSET, index0);
     }
 
     /**
@@ -1976,7 +1980,7 @@ public class io_uring_sqe {
      * }
      */
     public static void __pad2(MemorySegment struct, long index0, long fieldValue) {
-        __pad2$ELEM_HANDLE.set(struct, __pad2$OFFSET, index0, fieldValue);
+        __pad2$ElemLazy.HANDLE.set(struct, __pad2$OFFSET, index0, fieldValue);
     }
 
     private static final SequenceLayout cmd$LAYOUT = (SequenceLayout)$LAYOUT.select(groupElement("$anon$79:2"), groupElement("cmd"));
@@ -2034,7 +2038,9 @@ public class io_uring_sqe {
     public static long[] cmd$dimensions() {
         return cmd$DIMS;
     }
-    private static final VarHandle cmd$ELEM_HANDLE = cmd$LAYOUT.varHandle(sequenceElement());
+    private static final class cmd$ElemLazy {
+        static final VarHandle HANDLE = cmd$LAYOUT.varHandle(sequenceElement());
+    }
 
     /**
      * Indexed getter for field:
@@ -2043,7 +2049,7 @@ public class io_uring_sqe {
      * }
      */
     public static byte cmd(MemorySegment struct, long index0) {
-        return (byte)cmd$ELEM_HANDLE.get(struct, cmd$OFFSET, index0);
+        return (byte)cmd$ElemLazy.HANDLE.get(struct, cmd$OFFSET, index0);
     }
 
     /**
@@ -2053,7 +2059,7 @@ public class io_uring_sqe {
      * }
      */
     public static void cmd(MemorySegment struct, long index0, byte fieldValue) {
-        cmd$ELEM_HANDLE.set(struct, cmd$OFFSET, index0, fieldValue);
+        cmd$ElemLazy.HANDLE.set(struct, cmd$OFFSET, index0, fieldValue);
     }
 
     /**

@@ -736,7 +736,9 @@ public class stat {
     public static long[] __glibc_reserved$dimensions() {
         return __glibc_reserved$DIMS;
     }
-    private static final VarHandle __glibc_reserved$ELEM_HANDLE = __glibc_reserved$LAYOUT.varHandle(sequenceElement());
+    private static final class __glibc_reserved$ElemLazy {
+        static final VarHandle HANDLE = __glibc_reserved$LAYOUT.varHandle(sequenceElement());
+    }
 
     /**
      * Indexed getter for field:
@@ -745,7 +747,7 @@ public class stat {
      * }
      */
     public static long __glibc_reserved(MemorySegment struct, long index0) {
-        return (long)__glibc_reserved$ELEM_HANDLE.get(struct, __glibc_reserved$OFFSET, index0);
+        return (long)__glibc_reserved$ElemLazy.HANDLE.get(struct, __glibc_reserved$OFFSET, index0);
     }
 
     /**
@@ -755,7 +757,7 @@ public class stat {
      * }
      */
     public static void __glibc_reserved(MemorySegment struct, long index0, long fieldValue) {
-        __glibc_reserved$ELEM_HANDLE.set(struct, __glibc_reserved$OFFSET, index0, fieldValue);
+        __glibc_reserved$ElemLazy.HANDLE.set(struct, __glibc_reserved$OFFSET, index0, fieldValue);
     }
 
     /**

@@ -598,7 +598,9 @@ public class statvfs {
     public static long[] __f_spare$dimensions() {
         return __f_spare$DIMS;
     }
-    private static final VarHandle __f_spare$ELEM_HANDLE = __f_spare$LAYOUT.varHandle(sequenceElement());
+    private static final class __f_spare$ElemLazy {
+        static final VarHandle HANDLE = __f_spare$LAYOUT.varHandle(sequenceElement());
+    }
 
     /**
      * Indexed getter for field:
@@ -607,7 +609,7 @@ public class statvfs {
      * }
      */
     public static int __f_spare(MemorySegment struct, long index0) {
-        return (int)__f_spare$ELEM_HANDLE.get(struct, __f_spare$OFFSET, index0);
+        return (int)__f_spare$ElemLazy.HANDLE.get(struct, __f_spare$OFFSET, index0);
     }
 
     /**
@@ -617,7 +619,7 @@ public class statvfs {
      * }
      */
     public static void __f_spare(MemorySegment struct, long index0, int fieldValue) {
-        __f_spare$ELEM_HANDLE.set(struct, __f_spare$OFFSET, index0, fieldValue);
+        __f_spare$ElemLazy.HANDLE.set(struct, __f_spare$OFFSET, index0, fieldValue);
     }
 
     /**

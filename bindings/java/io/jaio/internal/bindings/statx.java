@@ -446,7 +446,9 @@ public class statx {
     public static long[] __spare0$dimensions() {
         return __spare0$DIMS;
     }
-    private static final VarHandle __spare0$ELEM_HANDLE = __spare0$LAYOUT.varHandle(sequenceElement());
+    private static final class __spare0$ElemLazy {
+        static final VarHandle HANDLE = __spare0$LAYOUT.varHandle(sequenceElement());
+    }
 
     /**
      * Indexed getter for field:
@@ -455,7 +457,7 @@ public class statx {
      * }
      */
     public static short __spare0(MemorySegment struct, long index0) {
-        return (short)__spare0$ELEM_HANDLE.get(struct, __spare0$OFFSET, index0);
+        return (short)__spare0$ElemLazy.HANDLE.get(struct, __spare0$OFFSET, index0);
     }
 
     /**
@@ -465,7 +467,7 @@ public class statx {
      * }
      */
     public static void __spare0(MemorySegment struct, long index0, short fieldValue) {
-        __spare0$ELEM_HANDLE.set(struct, __spare0$OFFSET, index0, fieldValue);
+        __spare0$ElemLazy.HANDLE.set(struct, __spare0$OFFSET, index0, fieldValue);
     }
 
     private static final OfLong stx_ino$LAYOUT = (OfLong)$LAYOUT.select(groupElement("stx_ino"));
@@ -1183,7 +1185,9 @@ public class statx {
     public static long[] __spare3$dimensions() {
         return __spare3$DIMS;
     }
-    private static final VarHandle __spare3$ELEM_HANDLE = __spare3$LAYOUT.varHandle(sequenceElement());
+    private static final class __spare3$ElemLazy {
+        static final VarHandle HANDLE = __spare3$LAYOUT.varHandle(sequenceElement());
+    }
 
     /**
      * Indexed getter for field:
@@ -1192,7 +1196,7 @@ public class statx {
      * }
      */
     public static long __spare3(MemorySegment struct, long index0) {
-        return (long)__spare3$ELEM_HANDLE.get(struct, __spare3$OFFSET, index0);
+        return (long)__spare3$ElemLazy.HANDLE.get(struct, __spare3$OFFSET, index0);
     }
 
     /**
@@ -1202,7 +1206,7 @@ public class statx {
      * }
      */
     public static void __spare3(MemorySegment struct, long index0, long fieldValue) {
-        __spare3$ELEM_HANDLE.set(struct, __spare3$OFFSET, index0, fieldValue);
+        __spare3$ElemLazy.HANDLE.set(struct, __spare3$OFFSET, index0, fieldValue);
     }
 
     /**
