@@ -9,7 +9,6 @@ import io.jaio.ScanResult;
 import io.jaio.ThreadKind;
 import io.jaio.internal.sys.Names;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -67,14 +66,14 @@ final class TreeScan implements Callable<Integer> {
         parallel = a.integer(PARALLEL, 8, 1, Aio.MAX_PARALLEL);
     }
 
-    private OutputStream out;
+    private Lines out;
     private PrintStream err;
     private long dirs, files, bytes, failed;
 
     @Override
     public Integer call() {
         Main.Io io = Main.io();
-        out = new BufferedOutputStream(io.out(), 1 << 16);
+        out = new Lines(io.out());
         err = io.err();
         Progress progress = new Progress(err, "treescan");
         long start = System.nanoTime();
@@ -102,15 +101,12 @@ final class TreeScan implements Callable<Integer> {
             }
         }
         progress.done();
-        try {
-            if (count) {
-                out.write(String.format(Locale.ROOT, "directories %d%nfiles %d%nbytes %d%n", dirs, files, bytes)
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (count) {
+            out.bytes(String.format(Locale.ROOT, "directories %d%nfiles %d%nbytes %d%n", dirs, files, bytes)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
+        out.flush();
+        io.out().flush();
         if (stats) {
             double secs = (System.nanoTime() - start) / 1e9;
             err.printf(Locale.ROOT, "jaio: treescan: %,d entries in %.3f s, %,.0f entries/s (the scan itself: "
@@ -210,22 +206,84 @@ final class TreeScan implements Callable<Integer> {
         if (count) {
             return;
         }
-        try {
-            out.write(Names.encode(path));    // the name's own bytes, whatever they are
-            out.write(print0 ? 0 : '\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.name(path);    // the name's own bytes, whatever they are
+        out.end(print0 ? 0 : '\n');
     }
 
     /** Prints a directory's encoded prefix and one entry's name (the non-count path only). */
     private void emit(byte[] prefix, String name) {
-        try {
-            out.write(prefix);
-            out.write(Names.encode(name));
-            out.write(print0 ? 0 : '\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        out.bytes(prefix);
+        out.name(name);
+        out.end(print0 ? 0 : '\n');
+    }
+
+    /**
+     * The output, buffered without a lock (only the polling thread writes): a path is copied
+     * into the buffer a character at a time when it is ASCII, the common case, and encoded
+     * otherwise — a short scan runs mostly uncompiled, where a locked stream write per part of
+     * each path cost more than the scan's own work for the entry.
+     */
+    private static final class Lines {
+        private final OutputStream to;
+        private final byte[] buf = new byte[1 << 16];
+        private int len;
+
+        Lines(OutputStream to) {
+            this.to = to;
+        }
+
+        void bytes(byte[] b) {
+            if (len + b.length > buf.length) {
+                flush();
+                if (b.length > buf.length) {
+                    write(b, b.length);
+                    return;
+                }
+            }
+            System.arraycopy(b, 0, buf, len, b.length);
+            len += b.length;
+        }
+
+        void name(String s) {
+            int n = s.length();
+            if (len + n > buf.length) {
+                flush();
+            }
+            if (n <= buf.length) {
+                int at = len;
+                for (int i = 0; i < n; i++) {
+                    char c = s.charAt(i);
+                    if (c >= 0x80) {
+                        len = at;    // not ASCII: the escaping encoder decides the bytes
+                        bytes(Names.encode(s));
+                        return;
+                    }
+                    buf[at + i] = (byte) c;
+                }
+                len = at + n;
+            } else {
+                bytes(Names.encode(s));
+            }
+        }
+
+        void end(int b) {
+            if (len == buf.length) {
+                flush();
+            }
+            buf[len++] = (byte) b;
+        }
+
+        void flush() {
+            write(buf, len);
+            len = 0;
+        }
+
+        private void write(byte[] b, int n) {
+            try {
+                to.write(b, 0, n);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
