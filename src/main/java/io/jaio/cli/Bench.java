@@ -45,12 +45,14 @@ final class Bench implements Callable<Integer> {
     static final Args.Option DELIVERY = Args.valued("DELIVERY", "How jaio delivers results: AUTO (the library's "
             + "default: callbacks on jaio's threads) or MANUAL (this thread polls and runs them) (default: AUTO).", "--delivery");
     static final Args.Option DIR = Args.valued("DIR", "Where to make the temporary data (default: the system temp dir).", "--dir");
+    static final Args.Option SCAN = Args.valued("TREE", "The tree the readdirx scan row walks, read only (default: the "
+            + "generated tree); its peer is Perl's IO::AIO, where installed.", "--scan");
 
     static final Args.Syntax SYNTAX = new Args.Syntax("bench",
             List.of("Compare jaio with the JDK's file APIs on generated data (cached read, O_DIRECT read, stat, scan).",
                 "The data is made in a temporary directory under --dir and removed afterwards, also on Ctrl-C or SIGTERM.",
                 "Exit status: 0 when the comparison ran; 1 if it failed; 2 for bad arguments or too little free space."),
-            List.of(SIZE, FILES, READS, DEPTH, THREADS, BACKEND, DELIVERY, DIR),
+            List.of(SIZE, FILES, READS, DEPTH, THREADS, BACKEND, DELIVERY, DIR, SCAN),
             List.of());
 
     /** jaio's delivery modes that the bench can run. */
@@ -60,6 +62,7 @@ final class Bench implements Callable<Integer> {
     private final io.jaio.Backend backend;
     private final DeliveryChoice delivery;
     private final Path base;
+    private final String scanRoot;
 
     Bench(Args a) {
         sizeMiB = a.integer(SIZE, 256, 1, 1 << 20);
@@ -71,6 +74,11 @@ final class Bench implements Callable<Integer> {
         delivery = a.choice(DELIVERY, DeliveryChoice.class, DeliveryChoice.AUTO);
         String dir = a.string(DIR, null);
         base = dir == null ? null : Path.of(Args.path("--dir", dir));
+        String scan = a.string(SCAN, null);
+        scanRoot = scan == null ? null : Args.path("--scan", scan);
+        if (scanRoot != null && !Files.isDirectory(Path.of(scanRoot))) {
+            throw new Args.Usage("--scan " + scanRoot + ": not a directory");
+        }
     }
 
     /** O_DIRECT reads wait for the device: a tenth of --reads keeps that row to seconds. */
@@ -136,7 +144,7 @@ final class Bench implements Callable<Integer> {
             List<Path> tree = BenchData.tree(dir.resolve("tree"), (files + 999) / 1000, 1000, files);
             out.printf(Locale.ROOT, "jaio backend: %s, delivery %s%s%n", aio.backend(), delivery,
                     aio.backendFallbackReason() != null ? " (io_uring refused: " + aio.backendFallbackReason() + ")" : "");
-            out.printf(Locale.ROOT, "%-28s %16s %16s %8s%n", "workload", "jaio", "JDK", "ratio");
+            out.printf(Locale.ROOT, "%-28s %16s %16s %8s%n", "workload", "jaio", "peer", "ratio");
             row("random 4 KiB read (reads/s)", "FileChannel, " + threads + " threads",
                     rate(reads, () -> readJaio(aio, data, reads, 0)),
                     rate(reads, () -> readJdk(pool, threads, data, reads, false)));
@@ -152,6 +160,7 @@ final class Bench implements Callable<Integer> {
             row("tree scan (entries/s)", "Files.walkFileTree",
                     rate(tree.size(), () -> BenchData.scanJaio(aio, dir.resolve("tree"))),
                     rate(tree.size(), () -> scanJdk(dir.resolve("tree"))));
+            readdirxRow(aio, scanRoot != null ? scanRoot : dir.resolve("tree").toString());
         } finally {
             if (!BenchData.abort) {    // else the shutdown hook is removing it
                 status("removing " + dir);
@@ -163,6 +172,25 @@ final class Bench implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * treescan's algorithm, warm (readdirx recursion on d_type, every path made as a string), against
+     * the same recursion in Perl's IO::AIO with as many threads: each the best of three rounds after
+     * a warm-up, in its own process, so neither start-up counts.
+     */
+    private void readdirxRow(Aio aio, String root) {
+        status("scanning " + root + " with IO::AIO");
+        long[] peer = BenchData.scanIoAio(root, threads);
+        long entries = BenchData.scanReaddirx(aio, root);
+        double jaio = rate(entries, () -> BenchData.scanReaddirx(aio, root));
+        if (peer == null) {
+            out.printf(Locale.ROOT, "%-28s %,16.0f %16s %8s  (no peer: Perl's IO::AIO not installed)%n",
+                    "readdirx scan (entries/s)", jaio, "-", "-");
+        } else {
+            rowVs("readdirx scan (entries/s)", "IO::AIO readdirx in Perl, " + threads + " threads"
+                    + (peer[0] == entries ? "" : "; it counted " + peer[0] + " entries"), jaio, peer[0] * 1e9 / peer[1]);
+        }
+    }
+
     private void status(String s) {
         if (progress.enabled()) {
             err.print("\r" + s + "\u001b[K");
@@ -170,8 +198,12 @@ final class Bench implements Callable<Integer> {
         }
     }
 
-    private void row(String workload, String peer, double jaio, double jdk) {
-        out.printf(Locale.ROOT, "%-28s %,16.0f %,16.0f %7.2fx  (JDK: %s)%n", workload, jaio, jdk, jaio / jdk, peer);
+    private void row(String workload, String jdkPeer, double jaio, double jdk) {
+        rowVs(workload, "JDK: " + jdkPeer, jaio, jdk);
+    }
+
+    private void rowVs(String workload, String peer, double jaio, double other) {
+        out.printf(Locale.ROOT, "%-28s %,16.0f %,16.0f %7.2fx  (%s)%n", workload, jaio, other, jaio / other, peer);
     }
 
     private static long scanJdk(Path root) {

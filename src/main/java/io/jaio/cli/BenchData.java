@@ -1,6 +1,7 @@
 package io.jaio.cli;
 
 import io.jaio.Aio;
+import io.jaio.DirEntry;
 import io.jaio.ScanResult;
 
 import java.io.IOException;
@@ -89,6 +90,77 @@ public final class BenchData {
             n.addAndGet(r.dirs().size() + r.nondirs().size());
             for (String d : r.dirs()) scan(aio, dir.resolve(d), n);
         });
+    }
+
+    /**
+     * treescan's algorithm: each directory listed with readdirx and recursed into where d_type
+     * says DIR, every entry's path made as a string (as treescan prints them); returns the
+     * entries under {@code root}, counting it. Callbacks may run on several threads (AUTO
+     * delivery), so the counts are atomic.
+     */
+    public static long scanReaddirx(Aio aio, String root) {
+        AtomicLong n = new AtomicLong(1);
+        readdirx(aio, root, n);
+        aio.flush();
+        return n.get();
+    }
+
+    /** Characters of the paths the last {@link #scanReaddirx} made (so they are not optimized away). */
+    static final AtomicLong PATH_CHARS = new AtomicLong();
+
+    private static void readdirx(Aio aio, String dir, AtomicLong n) {
+        aio.readdirx(Path.of(dir), 0, (List<DirEntry> entries, Throwable e) -> {
+            if (e != null) throw new IllegalStateException(dir, e);
+            n.addAndGet(entries.size());
+            long chars = 0;
+            for (DirEntry d : entries) {
+                String p = dir + "/" + d.name();
+                chars += p.length();
+                if (d.type() == DirEntry.Type.DIR) readdirx(aio, p, n);
+            }
+            PATH_CHARS.addAndGet(chars);
+        });
+    }
+
+    /**
+     * The same recursion in Perl with IO::AIO (aio_readdirx with READDIR_DENTS, recursing on
+     * DT_DIR, each path made as a string), {@code threads} worker threads; one warm-up round then
+     * three, in one perl process. Returns {entries, best round in nanoseconds}, or null where
+     * perl or IO::AIO is missing.
+     */
+    static long[] scanIoAio(String root, int threads) {
+        String script = """
+                use IO::AIO; use Time::HiRes qw(time);
+                IO::AIO::min_parallel($ARGV[1]); IO::AIO::max_parallel($ARGV[1]);
+                my ($n, $chars);
+                sub scan { my ($d) = @_;
+                    aio_readdirx $d, IO::AIO::READDIR_DENTS, sub {
+                        my $e = shift or die "$d: $!";
+                        $n += @$e;
+                        for (@$e) { my $p = "$d/$_->[0]"; $chars += length $p; scan($p) if $_->[1] == IO::AIO::DT_DIR }
+                    } }
+                my $best = 1e9;
+                for my $round (0 .. 3) {
+                    $n = 1; my $t0 = time; scan($ARGV[0]); IO::AIO::flush; my $t = time - $t0;
+                    $best = $t if $round > 0 && $t < $best;
+                }
+                printf "%d %d\n", $n, $best * 1e9;
+                """;
+        try {
+            Process p = new ProcessBuilder("perl", "-e", script, root, Integer.toString(threads))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+            if (p.waitFor() != 0 || out.isEmpty()) {
+                return null;
+            }
+            String[] f = out.split(" ");
+            return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     /** Directories and files under {@code root} (counting it), by Files.walkFileTree. */

@@ -250,6 +250,7 @@ class CliRealTreeTest {
         assertThat(run("bench", "--threads", "-1").code()).isEqualTo(2);
         assertThat(run("bench", "--dir", "").code()).isEqualTo(2);
         assertThat(run("bench", "--dir", "/nonexistent").code()).isEqualTo(2);
+        assertThat(run("bench", "--scan", "/nonexistent").code()).isEqualTo(2);
     }
 
     /** The CLI as a child process of an unprivileged user, on a class path that user can read. */

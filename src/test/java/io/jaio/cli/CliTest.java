@@ -207,6 +207,8 @@ class CliTest {
         }
         assertThat(r.err()).as("no progress when stderr is not a terminal").isEmpty();
         assertThat(r.outText()).contains("delivery AUTO");
+        boolean perl = new ProcessBuilder("perl", "-MIO::AIO", "-e", "1").start().waitFor() == 0;
+        assertThat(r.outText()).contains("readdirx scan").contains(perl ? "IO::AIO readdirx in Perl, 2 threads)" : "not installed");
         Result manual = run("bench", "--size", "2", "--files", "300", "--reads", "2000", "--depth", "8", "--threads", "2",
                 "--delivery", "MANUAL", "--dir", base.toString());
         assertThat(manual.code()).as(manual.err()).isZero();
