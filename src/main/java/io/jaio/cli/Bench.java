@@ -315,16 +315,26 @@ final class Bench implements Callable<Integer> {
         }
     }
 
+    /**
+     * A stat per file with 512 outstanding at most: under AUTO the workers run the callbacks
+     * and maxOutstanding holds this thread back; under MANUAL this thread polls between
+     * submissions (a submission never waits there).
+     */
     private long statJaio(Aio aio, List<Path> tree) {
         AtomicLong n = new AtomicLong();
-        for (Path p : tree) {
-            aio.stat(p, (st, e) -> {
-                if (e != null) throw new IllegalStateException(e);
-                n.incrementAndGet();
-            });
-            if (aio.npending() > 256) aio.pollCb();
+        int before = aio.maxOutstanding(512);
+        try {
+            for (Path p : tree) {
+                aio.stat(p, (st, e) -> {
+                    if (e != null) throw new IllegalStateException(e);
+                    n.incrementAndGet();
+                });
+                if (delivery == DeliveryChoice.MANUAL && aio.npending() > 256) aio.pollCb();
+            }
+            aio.flush();
+        } finally {
+            aio.maxOutstanding(before);
         }
-        aio.flush();
         return n.get();
     }
 
