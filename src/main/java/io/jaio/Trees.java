@@ -159,6 +159,18 @@ abstract class Trees {
         }
     }
 
+    /**
+     * True unless {@code e} names a path other than {@code src}: a copy's errno concerns the
+     * source (open, read) or the destination (its temporary file, rename, times), and the
+     * exception carries the path it concerns, made as the request made it (absolute).
+     */
+    static boolean aboutSource(Throwable e, Loc src) {
+        if (!(e instanceof ErrnoException x) || x.getFile() == null) {
+            return true;
+        }
+        return Path.of(x.getFile()).equals(Path.of(src.display()).toAbsolutePath());
+    }
+
     static boolean is(Throwable e, String errno) {
         return e instanceof ErrnoException x && x.errnoName().equals(errno);
     }
@@ -325,7 +337,7 @@ abstract class Trees {
             } else if (st.isRegularFile()) {
                 step(() -> copyFile(src, dst, (n, e) -> {
                     if (e != null) {
-                        fail(is(e, "EEXIST") ? dst.display() : src.display(), e);
+                        fail(is(e, "EEXIST") || !aboutSource(e, src) ? dst.display() : src.display(), e);
                     } else {
                         files++;
                         bytes += n;

@@ -77,7 +77,7 @@ final class Bench implements Callable<Integer> {
         String scan = a.string(SCAN, null);
         scanRoot = scan == null ? null : Args.path("--scan", scan);
         if (scanRoot != null && !Files.isDirectory(Path.of(scanRoot))) {
-            throw new Args.Usage("--scan " + scanRoot + ": not a directory");
+            throw new Args.Usage("--scan " + scanRoot + ": " + (Files.exists(Path.of(scanRoot)) ? "not a directory" : "no such directory"));
         }
     }
 

@@ -60,7 +60,7 @@ final class Copy implements Callable<Integer> {
     }
 
     /** What to tell a user who interrupts the copy: updated once the copy's place is known. */
-    private volatile String finish = "";
+    private volatile String finish = "nothing may have been copied yet";
 
     private int copy(PrintStream err) {
         try (Aio aio = Aio.builder().minParallel(parallel).maxParallel(parallel).build()) {
@@ -91,7 +91,8 @@ final class Copy implements Callable<Integer> {
             // Rerunning the same command would copy a directory into the partial copy (DST/NAME);
             // SRC/. copies its contents into the copy itself.
             finish = srcStat.isDirectory()
-                    ? target + " is incomplete (to finish it: jaio cp --force " + src + "/. " + target + ")"
+                    ? target + " is incomplete (to finish it: jaio cp --force -- "
+                            + Main.shellWord(Main.trimSlashes(src) + "/.") + " " + Main.shellWord(target) + ")"
                     : target + " may be incomplete (rerun with --force to finish it)";
             if (srcStat.isDirectory() && inside(target, src)) {
                 err.println("jaio: cp: cannot copy a directory, '" + src + "', into itself, '" + target + "'");

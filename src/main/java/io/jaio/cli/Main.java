@@ -59,11 +59,11 @@ public final class Main {
                 Args parsed = Args.parse(command.syntax, rest);
                 if (parsed.has(Args.HELP)) {
                     Args.help(command.syntax, out);
-                    return 0;
+                    return writeChecked(out, err, args[0], 0);
                 }
                 if (parsed.has(Args.VERSION)) {
                     out.println(version());
-                    return 0;
+                    return writeChecked(out, err, args[0], 0);
                 }
                 work = command.make.apply(parsed);
             } catch (Args.Usage u) {
@@ -71,7 +71,7 @@ public final class Main {
                 return 2;
             }
             try {
-                return work.call();
+                return writeChecked(out, err, args[0], work.call());
             } catch (Args.Usage u) {
                 Args.explain(u, args[0], err);
                 return 2;
@@ -88,17 +88,52 @@ public final class Main {
 
     /** No command, or not a known one: help, version, or a usage error. */
     private static int root(PrintStream out, PrintStream err, String[] args) {
-        if (args.length == 1 && (args[0].equals("-h") || args[0].equals("--help"))) {
-            Args.help(ROOT, out);
-            return 0;
+        int first = args.length > 0 && args[0].equals("--") ? 1 : 0;    // "jaio -- treescan": the command after --
+        if (first == 1 && args.length > 1) {
+            return run(out, err, java.util.Arrays.copyOfRange(args, 1, args.length));
         }
-        if (args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"))) {
+        // Help first, then version, wherever they come before a command, as in "jaio --help treescan".
+        if (java.util.Arrays.asList(args).contains("-h") || java.util.Arrays.asList(args).contains("--help")) {
+            Args.help(ROOT, out);
+            return writeChecked(out, err, null, 0);
+        }
+        if (args.length > 0 && (args[0].equals("-V") || args[0].equals("--version"))) {
             out.println(version());
-            return 0;
+            return writeChecked(out, err, null, 0);
         }
         Args.explain(new Args.Usage(args.length == 0 ? "missing COMMAND (one of " + String.join(", ", COMMANDS.keySet()) + ")"
                 : args[0].startsWith("-") ? "Unknown option: '" + args[0] + "'" : "unknown command '" + args[0] + "'"), null, err);
         return 2;
+    }
+
+    /** {@code s} as one shell word: as is when it is plain, else single-quoted. */
+    static String shellWord(String s) {
+        if (!s.isEmpty() && s.chars().allMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c) || "/._-+=:,@%".indexOf(c) >= 0))) {
+            return s;
+        }
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** {@code dir} with its trailing slashes removed (but "/" stays "/"). */
+    static String trimSlashes(String dir) {
+        int end = dir.length();
+        while (end > 1 && dir.charAt(end - 1) == '/') {
+            end--;
+        }
+        return dir.substring(0, end);
+    }
+
+    /**
+     * {@code code}, or 1 when the output could not be written (a full disk, a closed pipe):
+     * System.out swallows write errors, so a command that printed into /dev/full would
+     * otherwise exit 0.
+     */
+    private static int writeChecked(PrintStream out, PrintStream err, String command, int code) {
+        if (out.checkError()) {
+            err.println("jaio: " + (command == null ? "" : command + ": ") + "write error on standard output");
+            return 1;
+        }
+        return code;
     }
 
     static Io io() {

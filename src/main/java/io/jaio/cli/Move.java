@@ -36,8 +36,11 @@ final class Move implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = Main.io().err();
-        return Main.interruptible(err, "mv: interrupted: " + src + " may be partly copied to " + dst, () -> move(err));
+        return Main.interruptible(err, () -> "mv: interrupted: " + state, () -> move(err));
     }
+
+    /** What an interrupt leaves, for the message: updated as the move goes from one step to the next. */
+    private volatile String state = "nothing moved yet";
 
     private int move(PrintStream err) {
         try (Aio aio = Aio.create()) {
@@ -47,12 +50,16 @@ final class Move implements Callable<Integer> {
             if (target != null && target.isDirectory() && from.getFileName() != null) {
                 to = to.resolve(from.getFileName());
             }
+            state = src + " is where it was, or moved whole (a file is moved in one step)";
             try {
                 aio.move(from, to).join();
                 return 0;
             } catch (CompletionException e) {
                 if (!(e.getCause() instanceof ErrnoException x && x.errnoName().equals("EXDEV"))) {
-                    report(err, src, e.getCause());
+                    // rename(2) names two paths and its errno may concern either: say both.
+                    Throwable c = e.getCause();
+                    err.println("jaio: mv: cannot move '" + src + "' to '" + to + "': "
+                            + (c instanceof ErrnoException x ? x.getReason() : c.getMessage()));
                     return 1;
                 }
             }
@@ -64,6 +71,9 @@ final class Move implements Callable<Integer> {
                 return 1;
             }
             TreeOptions options = TreeOptions.defaults().onError((path, e) -> report(err, path, e));
+            String from0 = Main.shellWord(src), dest0 = Main.shellWord(dest.toString());
+            state = dest + " is a partial copy and " + src + " is whole (to finish the move: jaio cp --force -- "
+                    + Main.shellWord(Main.trimSlashes(src) + "/.") + " " + dest0 + " && jaio rm -r -- " + from0 + ")";
             try {
                 TreeStats copied = aio.copyTree(from, dest, options, null).join();
                 if (copied.failures() > 0) {
@@ -73,6 +83,7 @@ final class Move implements Callable<Integer> {
                 err.println("jaio: mv: " + src + " not removed: its copy at " + dest + " is incomplete");
                 return 1;
             }
+            state = dest + " is complete and " + src + " partly removed (to finish the move: jaio rm -r -- " + from0 + ")";
             try {
                 aio.rmtree(from, options, null).join();
                 return 0;

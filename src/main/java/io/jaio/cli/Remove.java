@@ -23,7 +23,7 @@ final class Remove implements Callable<Integer> {
                 "Exit status: 0 if everything was removed; 1 if anything failed (each failure on stderr with its path "
                         + "and errno name); 2 for bad arguments."),
             List.of(RECURSIVE, FORCE, PARALLEL, IN_FLIGHT),
-            List.of(new Args.Params("PATH", 1, Integer.MAX_VALUE, "What to remove.")));
+            List.of(new Args.Params("PATH", 0, Integer.MAX_VALUE, "What to remove (none is an error unless -f, as in rm).")));
 
     private final List<String> paths;
     private final boolean recursive, force;
@@ -31,6 +31,9 @@ final class Remove implements Callable<Integer> {
 
     Remove(Args a) {
         paths = List.copyOf(a.positional());
+        if (paths.isEmpty() && !a.has(FORCE)) {
+            throw new Args.Usage("missing operand: PATH");
+        }
         for (String p : paths) {
             Args.path("PATH", p);
             Path last = Path.of(p).getFileName();

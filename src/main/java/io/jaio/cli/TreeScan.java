@@ -116,6 +116,9 @@ final class TreeScan implements Callable<Integer> {
     }
 
     private void scan(Aio aio, String dir) {
+        if (out.failed) {
+            return;    // the output is gone: see Lines.failed
+        }
         if (count) {
             scanWithStats(aio, dir);
             return;
@@ -273,16 +276,27 @@ final class TreeScan implements Callable<Integer> {
             buf[len++] = (byte) b;
         }
 
+        /**
+         * Set once a write fails (a full disk, a reader gone from the pipe: System.out does not
+         * throw, it only records the error): the scan then stops starting directories, since
+         * nothing it finds can be printed, and the command exits 1.
+         */
+        boolean failed;
+
         void flush() {
             write(buf, len);
             len = 0;
         }
 
         private void write(byte[] b, int n) {
+            if (failed) {
+                return;
+            }
             try {
                 to.write(b, 0, n);
+                failed = to instanceof PrintStream ps && ps.checkError();
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                failed = true;
             }
         }
     }

@@ -80,6 +80,52 @@ class ArgsTest {
         assertThat(extra.err).contains("unexpected argument: 'c'").contains("jaio mv --help");
     }
 
+    @Test
+    void theRootTakesHelpAndVersionAnywhereAndDoubleDash() {
+        assertThat(run("--help", "treescan").out).startsWith("Usage: jaio COMMAND");
+        assertThat(run("-h", "-V").code).isZero();
+        assertThat(run("--", "treescan", "--version").out).startsWith("jaio ");
+        assertThat(run("rm", "-f").code).as("rm -f with nothing to remove, as rm").isZero();
+        Run none = run("rm");
+        assertThat(none.code).isEqualTo(2);
+        assertThat(none.err).contains("missing operand");
+        assertThat(run("bench", "--scan", dir.resolve("none").toString()).err).contains("no such directory");
+    }
+
+    /** System.out swallows write errors; the command line does not (a full disk, a closed pipe). */
+    @Test
+    void aFailedWriteToStandardOutputIsExitOne() throws Exception {
+        Files.createDirectories(dir.resolve("w/a/b"));
+        java.io.OutputStream broken = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("No space left on device");
+            }
+        };
+        var err = new ByteArrayOutputStream();
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertThat(Main.run(new PrintStream(broken, true), errStream, "treescan", dir.resolve("w").toString())).isEqualTo(1);
+        assertThat(Main.run(new PrintStream(broken, true), errStream, "cp", "--help")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("jaio: treescan: write error on standard output")
+                .contains("jaio: cp: write error");
+    }
+
+    /** An error about the destination names the destination, and a failed rename both paths. */
+    @Test
+    void errorsNameThePathTheyConcern() throws Exception {
+        Path src = Files.writeString(dir.resolve("src-file"), "data");
+        Run cp = run("cp", src.toString(), dir.resolve("nodir/copy").toString());
+        assertThat(cp.code).isEqualTo(1);
+        assertThat(cp.err).contains(dir.resolve("nodir/copy").toString()).contains("ENOENT").doesNotContain(src + ":");
+        Run mv = run("mv", src.toString(), dir.resolve("nodir/moved").toString());
+        assertThat(mv.code).isEqualTo(1);
+        assertThat(mv.err).contains("cannot move '" + src + "' to '" + dir.resolve("nodir/moved") + "'").contains("ENOENT");
+        assertThat(Main.shellWord("/plain/path-1.txt")).isEqualTo("/plain/path-1.txt");
+        assertThat(Main.shellWord("it's here")).isEqualTo("'it'\\''s here'");
+        assertThat(Main.trimSlashes("/usr/share/doc//")).isEqualTo("/usr/share/doc");
+        assertThat(Main.trimSlashes("/")).isEqualTo("/");
+    }
+
     /** rm -rf: clustered short flags, as a user types them. */
     @Test
     void clusteredFlagsReachTheCommand() throws Exception {
