@@ -143,7 +143,7 @@ final class Args {
             o = HELP.names.contains(name) ? HELP : VERSION.names.contains(name) ? VERSION : null;
         }
         if (o == null) {
-            throw new Usage("Unknown option: '" + name + "'");
+            throw new Usage("unknown option: '" + name + "'");
         }
         return o;
     }
@@ -221,18 +221,17 @@ final class Args {
 
     /** Writes {@code syntax}'s help: usage line, description, then parameters and options, at 80 columns. */
     static void help(Syntax syntax, PrintStream out) {
-        StringBuilder usage = new StringBuilder("Usage: jaio ").append(syntax.name);
-        if (!syntax.options.isEmpty()) {
-            usage.append(" [OPTIONS]");
-        }
+        StringBuilder usage = new StringBuilder("Usage: jaio ").append(syntax.name).append(" [OPTIONS]");    // -h, -V at least
         for (Params p : syntax.params) {
             String one = p.max > 1 ? p.label + "..." : p.label;
             usage.append(' ').append(p.min == 0 ? "[" + one + "]" : one);
         }
         out.println(usage);
         for (String paragraph : syntax.description) {
+            out.println();
             wrap(out, "", paragraph, 0);
         }
+        out.println();
         List<String[]> rows = new ArrayList<>();
         for (Params p : syntax.params) {
             rows.add(new String[] {"      " + (p.max > 1 ? p.label + "..." : p.label), p.help});
@@ -282,7 +281,7 @@ final class Args {
     /** The message of a usage error as printed: "jaio CMD: message" and where help is. */
     static void explain(Usage u, String command, PrintStream err) {
         String where = command == null ? "jaio" : "jaio " + command;
-        err.println(where + ": " + u.getMessage());
+        err.println("jaio: " + (command == null ? "" : command + ": ") + u.getMessage());    // as a failure's lines
         err.println("Try '" + where + " --help' for more information.");
     }
 

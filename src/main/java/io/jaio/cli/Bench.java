@@ -35,11 +35,11 @@ import java.util.function.LongSupplier;
  * numbers use the JMH suite.
  */
 final class Bench implements Callable<Integer> {
-    static final Args.Option SIZE = Args.valued("MIB", "Data file size in MiB (default: 256).", "--size");
-    static final Args.Option FILES = Args.valued("N", "Files in the tree (default: 20000).", "--files");
-    static final Args.Option READS = Args.valued("N", "Random 4 KiB reads per round (default: 200000).", "--reads");
-    static final Args.Option DEPTH = Args.valued("N", "Reads in flight for jaio (default: 64).", "--depth");
-    static final Args.Option THREADS = Args.valued("N", "jaio workers and JDK threads (default: 4).", "--threads");
+    static final Args.Option SIZE = Args.valued("MIB", "Data file size in MiB, 1..1048576 (default: 256).", "--size");
+    static final Args.Option FILES = Args.valued("N", "Files in the tree, 1..10000000 (default: 20000).", "--files");
+    static final Args.Option READS = Args.valued("N", "Random 4 KiB reads per round, at least 1 (default: 200000).", "--reads");
+    static final Args.Option DEPTH = Args.valued("N", "Reads in flight for jaio, 1..1024 (default: 64).", "--depth");
+    static final Args.Option THREADS = Args.valued("N", "jaio workers and JDK threads, 1..1024 (default: 4).", "--threads");
     static final Args.Option BACKEND = Args.valued("BACKEND", "jaio's backend: THREADS or IO_URING (default: the library's "
             + "default, io.jaio.backend or THREADS).", "--backend");
     static final Args.Option DELIVERY = Args.valued("DELIVERY", "How jaio delivers results: AUTO (the library's "

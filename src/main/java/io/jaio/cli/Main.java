@@ -34,10 +34,27 @@ public final class Main {
                     "Commands: " + String.join(", ", COMMANDS.keySet()) + ". 'jaio COMMAND --help' describes each."),
             List.of(), List.of(new Args.Params("ARGS", 0, Integer.MAX_VALUE, "The command's options and arguments.")));
 
-    /** Where commands write: their output and their diagnostics. */
-    record Io(PrintStream out, PrintStream err) {}
+    /** Where commands write: their output and their diagnostics; {@code processStderr}: err is the process's own. */
+    record Io(PrintStream out, PrintStream err, boolean processStderr) {}
 
-    static final ThreadLocal<Io> IO = ThreadLocal.withInitial(() -> new Io(System.out, System.err));
+    static final ThreadLocal<Io> IO = ThreadLocal.withInitial(() -> new Io(System.out, new NameBytes(System.err), true));
+
+    /**
+     * Diagnostics that print each string's own bytes: a file name that is not UTF-8 (held in
+     * a String through jaio's escapes, see {@code Names}) appears as it is on disk, as find
+     * prints it, not as the characters it is escaped to.
+     */
+    static final class NameBytes extends PrintStream {
+        NameBytes(PrintStream to) {
+            super(to, true);
+        }
+
+        @Override
+        public void print(String s) {
+            byte[] b = io.jaio.internal.sys.Names.encode(String.valueOf(s));
+            write(b, 0, b.length);
+        }
+    }
 
     private Main() {}
 
@@ -46,8 +63,9 @@ public final class Main {
     }
 
     /** Runs one command line in-process; returns its exit code. */
-    public static int run(PrintStream out, PrintStream err, String... args) {
-        IO.set(new Io(out, err));
+    public static int run(PrintStream out, PrintStream rawErr, String... args) {
+        PrintStream err = new NameBytes(rawErr);
+        IO.set(new Io(out, err, rawErr == System.err));
         try {
             if (args.length == 0 || !COMMANDS.containsKey(args[0])) {
                 return root(out, err, args);
@@ -102,7 +120,7 @@ public final class Main {
             return writeChecked(out, err, null, 0);
         }
         Args.explain(new Args.Usage(args.length == 0 ? "missing COMMAND (one of " + String.join(", ", COMMANDS.keySet()) + ")"
-                : args[0].startsWith("-") ? "Unknown option: '" + args[0] + "'" : "unknown command '" + args[0] + "'"), null, err);
+                : args[0].startsWith("-") ? "unknown option: '" + args[0] + "'" : "unknown command '" + args[0] + "'"), null, err);
         return 2;
     }
 

@@ -20,7 +20,7 @@ final class Progress {
     Progress(PrintStream err, String what) {
         this.err = err;
         this.what = what;
-        this.enabled = err == System.err && Sys.current().isatty(2) == 1;
+        this.enabled = Main.io().processStderr() && Sys.current().isatty(2) == 1;
     }
 
     boolean enabled() {

@@ -45,7 +45,7 @@ class ArgsTest {
 
     @Test
     void mistakesAreUsageErrors() {
-        assertThatThrownBy(() -> Args.parse(SYNTAX, "--nope", "x")).isInstanceOf(Args.Usage.class).hasMessageContaining("Unknown option: '--nope'");
+        assertThatThrownBy(() -> Args.parse(SYNTAX, "--nope", "x")).isInstanceOf(Args.Usage.class).hasMessageContaining("unknown option: '--nope'");
         assertThatThrownBy(() -> Args.parse(SYNTAX, "-az", "x")).isInstanceOf(Args.Usage.class).hasMessageContaining("'-z'");
         assertThatThrownBy(() -> Args.parse(SYNTAX, "x", "-n")).isInstanceOf(Args.Usage.class).hasMessageContaining("missing value");
         assertThatThrownBy(() -> Args.parse(SYNTAX, "--alpha=1", "x")).isInstanceOf(Args.Usage.class).hasMessageContaining("takes no value");
@@ -124,6 +124,28 @@ class ArgsTest {
         assertThat(Main.shellWord("it's here")).isEqualTo("'it'\\''s here'");
         assertThat(Main.trimSlashes("/usr/share/doc//")).isEqualTo("/usr/share/doc");
         assertThat(Main.trimSlashes("/")).isEqualTo("/");
+    }
+
+    /** A name that is not UTF-8 is reported with its own bytes, as find prints it. */
+    @Test
+    void diagnosticsCarryTheNamesOwnBytes() {
+        String missing = dir.resolve("bad\uEFFF\uEFFEname").toString();    // jaio's escapes of the bytes 0xff 0xfe
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true), "treescan", missing);
+        assertThat(code).isEqualTo(1);
+        byte[] b = err.toByteArray();
+        assertThat(indexOf(b, new byte[] {'b', 'a', 'd', (byte) 0xff, (byte) 0xfe, 'n'})).as(err.toString()).isNotNegative();
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) continue outer;
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** rm -rf: clustered short flags, as a user types them. */

@@ -227,7 +227,7 @@ class CliTest {
         }
         Result bad = run("treescan", "--no-such-option");
         assertThat(bad.code()).isEqualTo(2);
-        assertThat(bad.err()).contains("Unknown option");
+        assertThat(bad.err()).contains("unknown option");
     }
 
     /** bin/jaio's cache training runs both short commands for real: the copy it makes is the tree. */
