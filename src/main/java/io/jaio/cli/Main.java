@@ -59,7 +59,34 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(System.out, System.err, args));
+        var stdout = new Recording(new java.io.FileOutputStream(java.io.FileDescriptor.out));
+        recording = stdout;
+        PrintStream out = new PrintStream(new java.io.BufferedOutputStream(stdout, 1 << 13), false, StandardCharsets.UTF_8);
+        System.exit(run(out, System.err, args));
+    }
+
+    /** The process's standard output when run from {@link #main}: it knows why a write failed. */
+    private static Recording recording;
+
+    /** An output stream that keeps the first exception a write threw (PrintStream keeps only that one did). */
+    static final class Recording extends java.io.FilterOutputStream {
+        volatile java.io.IOException failure;
+
+        Recording(java.io.OutputStream to) {
+            super(to);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            try {
+                out.write(b, off, len);
+            } catch (java.io.IOException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+                throw e;
+            }
+        }
     }
 
     /** Runs one command line in-process; returns its exit code. */
@@ -142,12 +169,16 @@ public final class Main {
     }
 
     /**
-     * {@code code}, or 1 when the output could not be written (a full disk, a closed pipe):
-     * System.out swallows write errors, so a command that printed into /dev/full would
-     * otherwise exit 0.
+     * {@code code}, or 1 when the output could not be written (a full disk): System.out
+     * swallows write errors, so a command that printed into /dev/full would otherwise exit 0.
+     * A reader that left the pipe gets what GNU tools give it: no message, status 141.
      */
     private static int writeChecked(PrintStream out, PrintStream err, String command, int code) {
         if (out.checkError()) {
+            Recording r = recording;
+            if (r != null && r.failure != null && "Broken pipe".equals(r.failure.getMessage())) {
+                return 128 + 13;    // the reader left (jaio ... | head): quiet, as a process killed by SIGPIPE
+            }
             err.println("jaio: " + (command == null ? "" : command + ": ") + "write error on standard output");
             return 1;
         }
