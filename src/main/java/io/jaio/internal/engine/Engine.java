@@ -95,7 +95,7 @@ public final class Engine {
     private final Condition threadsChanged = reqLock.newCondition();
     private final Condition space = reqLock.newCondition();
     private final TaskQueue reqQueue = new TaskQueue();          // reqLock
-    private int spinners;                                        // reqLock; workers spinning for work
+    private volatile int spinners;                               // written under reqLock; workers spinning for work
     // Written under reqLock, read without it by submitters deciding whether to take it.
     private volatile int wanted;                                 // IO::AIO's min/max_parallel
     private volatile int started;                                // live worker threads
@@ -476,7 +476,14 @@ public final class Engine {
         ready.incrementAndGet();
         queued.incrementAndGet();
         inbox.push(t);
-        wakeIdle();
+        // A worker spinning for work takes this one, and wakes another if it leaves work behind
+        // (awaitTasksLocked): waking a parked one too cost a futex wake, and a futex wait when it
+        // found nothing, per request of a ping-pong (2.45 futex calls per nop round trip). The
+        // spinner lowers the count before it looks at the queue a last time, and this push
+        // raised queued before reading it: one of the two sees the other.
+        if (spinners == 0) {
+            wakeIdle();
+        }
         startWorkersIfNeeded();
     }
 
