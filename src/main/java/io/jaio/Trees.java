@@ -160,13 +160,21 @@ abstract class Trees {
     }
 
     /**
-     * True unless {@code e} names a path other than {@code src}: a copy's errno concerns the
-     * source (open, read) or the destination (its temporary file, rename, times), and the
-     * exception carries the path it concerns, made as the request made it (absolute).
+     * Whether a failed file copy's errno concerns its source rather than its destination. The
+     * exception names the path it concerns where it can (made as the request made it, absolute):
+     * the source (open, read), or the destination (its temporary file, rename, times). Where it
+     * names none (a write) or both (copy_file_range, sendfile), the errno tells: a full disk,
+     * a quota, a size limit or a read-only file system is the destination's.
      */
     static boolean aboutSource(Throwable e, Loc src) {
-        if (!(e instanceof ErrnoException x) || x.getFile() == null) {
+        if (!(e instanceof ErrnoException x)) {
             return true;
+        }
+        if (x.getFile() == null || x.getOtherFile() != null) {
+            return switch (x.errnoName()) {
+                case "ENOSPC", "EDQUOT", "EFBIG", "EROFS" -> false;
+                default -> x.getFile() != null || !(x.syscall().contains("write"));
+            };
         }
         return Path.of(x.getFile()).equals(Path.of(src.display()).toAbsolutePath());
     }

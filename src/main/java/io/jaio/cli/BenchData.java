@@ -110,7 +110,7 @@ public final class BenchData {
 
     private static void readdirx(Aio aio, String dir, AtomicLong n) {
         aio.readdirx(Path.of(dir), 0, (List<DirEntry> entries, Throwable e) -> {
-            if (e != null) throw new IllegalStateException(dir, e);
+            if (e != null) return;    // unreadable (EACCES): skipped, as the Perl side skips it
             n.addAndGet(entries.size());
             long chars = 0;
             for (DirEntry d : entries) {
@@ -135,7 +135,7 @@ public final class BenchData {
                 my ($n, $chars);
                 sub scan { my ($d) = @_;
                     aio_readdirx $d, IO::AIO::READDIR_DENTS, sub {
-                        my $e = shift or die "$d: $!";
+                        my $e = shift or return;    # unreadable: skipped, as jaio's side skips it
                         $n += @$e;
                         for (@$e) { my $p = "$d/$_->[0]"; $chars += length $p; scan($p) if $_->[1] == IO::AIO::DT_DIR }
                     } }
@@ -147,7 +147,7 @@ public final class BenchData {
                 printf "%d %d\n", $n, $best * 1e9;
                 """;
         try {
-            Process p = new ProcessBuilder("perl", "-e", script, root, Integer.toString(threads))
+            Process p = new ProcessBuilder("perl", "-e", script, "--", root, Integer.toString(threads))
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
             if (p.waitFor() != 0 || out.isEmpty()) {

@@ -59,39 +59,31 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        var stdout = new Recording(new java.io.FileOutputStream(java.io.FileDescriptor.out));
-        recording = stdout;
-        PrintStream out = new PrintStream(new java.io.BufferedOutputStream(stdout, 1 << 13), false, StandardCharsets.UTF_8);
+        recording = true;
+        PrintStream out = new PrintStream(new java.io.BufferedOutputStream(
+                new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 13), false, StandardCharsets.UTF_8);
         System.exit(run(out, System.err, args));
     }
 
-    /** The process's standard output when run from {@link #main}: it knows why a write failed. */
-    private static Recording recording;
+    /** True once {@link #main} writes to the process's own standard output (not a test's stream). */
+    private static boolean recording;
 
-    /** An output stream that keeps the first exception a write threw (PrintStream keeps only that one did). */
-    static final class Recording extends java.io.FilterOutputStream {
-        volatile java.io.IOException failure;
-
-        Recording(java.io.OutputStream to) {
-            super(to);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws java.io.IOException {
-            try {
-                out.write(b, off, len);
-            } catch (java.io.IOException e) {
-                if (failure == null) {
-                    failure = e;
-                }
-                throw e;
-            }
-        }
+    /**
+     * Whether standard output is a pipe whose reader has gone: poll(2) reports POLLERR on the
+     * write end then. (The exception System.out swallowed carries only strerror's text, which
+     * the locale translates.)
+     */
+    private static boolean readerLeft() {
+        int revents = io.jaio.internal.sys.Sys.current().poll(1, 0, 0);
+        return revents > 0 && (revents & io.jaio.internal.sys.Sys.POLLERR) != 0;
     }
 
     /** Runs one command line in-process; returns its exit code. */
     public static int run(PrintStream out, PrintStream rawErr, String... args) {
-        PrintStream err = new NameBytes(rawErr);
+        if (args.length > 1 && args[0].equals("--")) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);    // "jaio -- treescan": the command after --
+        }
+        PrintStream err = rawErr instanceof NameBytes ? rawErr : new NameBytes(rawErr);
         IO.set(new Io(out, err, rawErr == System.err));
         try {
             if (args.length == 0 || !COMMANDS.containsKey(args[0])) {
@@ -120,8 +112,8 @@ public final class Main {
             } catch (Args.Usage u) {
                 Args.explain(u, args[0], err);
                 return 2;
-            } catch (Exception e) {
-                err.println("jaio: " + args[0] + ": " + e.getMessage());
+            } catch (Exception | LinkageError e) {    // a library that cannot load reports as any failure
+                err.println("jaio: " + args[0] + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
                 return 1;
             }
         } finally {
@@ -133,21 +125,22 @@ public final class Main {
 
     /** No command, or not a known one: help, version, or a usage error. */
     private static int root(PrintStream out, PrintStream err, String[] args) {
-        int first = args.length > 0 && args[0].equals("--") ? 1 : 0;    // "jaio -- treescan": the command after --
-        if (first == 1 && args.length > 1) {
-            return run(out, err, java.util.Arrays.copyOfRange(args, 1, args.length));
-        }
-        // Help first, then version, wherever they come before a command, as in "jaio --help treescan".
-        if (java.util.Arrays.asList(args).contains("-h") || java.util.Arrays.asList(args).contains("--help")) {
-            Args.help(ROOT, out);
+        java.util.List<String> a = java.util.Arrays.asList(args);
+        java.util.Set<String> rootOptions = java.util.Set.of("-h", "--help", "-V", "--version");
+        if (!a.isEmpty() && rootOptions.containsAll(a)) {    // help wins over version, as on every command
+            if (a.contains("-h") || a.contains("--help")) {
+                Args.help(ROOT, out);
+            } else {
+                out.println(version());
+            }
             return writeChecked(out, err, null, 0);
         }
-        if (args.length > 0 && (args[0].equals("-V") || args[0].equals("--version"))) {
-            out.println(version());
-            return writeChecked(out, err, null, 0);
+        if (a.size() == 2 && (a.get(0).equals("-h") || a.get(0).equals("--help")) && COMMANDS.containsKey(a.get(1))) {
+            return run(out, err, a.get(1), "--help");    // "jaio --help treescan": that command's help
         }
-        Args.explain(new Args.Usage(args.length == 0 ? "missing COMMAND (one of " + String.join(", ", COMMANDS.keySet()) + ")"
-                : args[0].startsWith("-") ? "unknown option: '" + args[0] + "'" : "unknown command '" + args[0] + "'"), null, err);
+        String bad = a.stream().filter(x -> !rootOptions.contains(x)).findFirst().orElse("--");
+        Args.explain(new Args.Usage(bad.equals("--") ? "missing COMMAND (one of " + String.join(", ", COMMANDS.keySet()) + ")"
+                : bad.startsWith("-") ? "unknown option: '" + bad + "'" : "unknown command '" + bad + "'"), null, err);
         return 2;
     }
 
@@ -175,8 +168,7 @@ public final class Main {
      */
     private static int writeChecked(PrintStream out, PrintStream err, String command, int code) {
         if (out.checkError()) {
-            Recording r = recording;
-            if (r != null && r.failure != null && "Broken pipe".equals(r.failure.getMessage())) {
+            if (recording && readerLeft()) {
                 return 128 + 13;    // the reader left (jaio ... | head): quiet, as a process killed by SIGPIPE
             }
             err.println("jaio: " + (command == null ? "" : command + ": ") + "write error on standard output");

@@ -82,7 +82,9 @@ class ArgsTest {
 
     @Test
     void theRootTakesHelpAndVersionAnywhereAndDoubleDash() {
-        assertThat(run("--help", "treescan").out).startsWith("Usage: jaio COMMAND");
+        assertThat(run("--help", "treescan").out).as("that command's help").startsWith("Usage: jaio treescan");
+        assertThat(run("bogus", "-h").code).as("an unknown command is an error, help or not").isEqualTo(2);
+        assertThat(run("--").err).contains("missing COMMAND");
         assertThat(run("-h", "-V").code).isZero();
         assertThat(run("--", "treescan", "--version").out).startsWith("jaio ");
         assertThat(run("rm", "-f").code).as("rm -f with nothing to remove, as rm").isZero();

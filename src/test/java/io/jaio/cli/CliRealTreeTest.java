@@ -309,6 +309,21 @@ class CliRealTreeTest {
         }
     }
 
+    /** A copy that fails on the destination (a size limit: EFBIG) names the destination, not the source. */
+    @Test
+    void aCopyThatFailsOnItsDestinationNamesIt(@TempDir Path d) throws Exception {
+        Path big = d.resolve("big");
+        Files.write(big, new byte[3 << 20]);
+        Path copy = d.resolve("copy");
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        // A signal ignored at exec stays ignored: the shell ignores SIGXFSZ, then becomes the JVM.
+        Outcome o = outcome(List.of("sh", "-c", "trap '' XFSZ; exec prlimit --fsize=1048576 -- \"$@\"", "sh", java,
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.jaio.cli.Main",
+                "cp", big.toString(), copy.toString()));
+        assertThat(o.code).as(o.err).isEqualTo(1);
+        assertThat(o.err).contains("jaio: cp: " + copy + ": ").contains("EFBIG").doesNotContain(big + ":");
+    }
+
     record Outcome(int code, byte[] out, String err) {}
 
     static Outcome outcome(List<String> cmd) throws Exception {

@@ -43,6 +43,7 @@ public final class Sys {
     }
 
     public static final int POLLIN = LibC.POLLIN();
+    public static final int POLLERR = LibC.POLLERR();
     public static final int O_CLOEXEC = LibC.O_CLOEXEC();
     public static final int O_NONBLOCK = LibC.O_NONBLOCK();
     public static final int O_RDONLY = LibC.O_RDONLY();
