@@ -45,6 +45,9 @@ final class Bench implements Callable<Integer> {
     static final Args.Option DELIVERY = Args.valued("DELIVERY", "How jaio delivers results: AUTO (the library's "
             + "default: callbacks on jaio's threads) or MANUAL (this thread polls and runs them) (default: AUTO).", "--delivery");
     static final Args.Option DIR = Args.valued("DIR", "Where to make the temporary data (default: the system temp dir).", "--dir");
+    static final Args.Option WHOLE = Args.flag("Also time whole processes, median of 5 runs each, against the tools "
+            + "they stand in for: jaio treescan against find, jaio cp of the tree against cp -a and of the data file "
+            + "against cp (needs bin/jaio, which says where it is).", "--whole-process");
     static final Args.Option SCAN = Args.valued("TREE", "The tree the readdirx scan row walks, read only (default: the "
             + "generated tree); its peer is Perl's IO::AIO, where installed.", "--scan");
 
@@ -52,7 +55,7 @@ final class Bench implements Callable<Integer> {
             List.of("Compare jaio with the JDK's file APIs on generated data (cached read, O_DIRECT read, stat, scan).",
                 "The data is made in a temporary directory under --dir and removed afterwards, also on Ctrl-C or SIGTERM.",
                 "Exit status: 0 when the comparison ran; 1 if it failed; 2 for bad arguments or too little free space."),
-            List.of(SIZE, FILES, READS, DEPTH, THREADS, BACKEND, DELIVERY, DIR, SCAN),
+            List.of(SIZE, FILES, READS, DEPTH, THREADS, BACKEND, DELIVERY, DIR, SCAN, WHOLE),
             List.of());
 
     /** jaio's delivery modes that the bench can run. */
@@ -63,6 +66,7 @@ final class Bench implements Callable<Integer> {
     private final DeliveryChoice delivery;
     private final Path base;
     private final String scanRoot;
+    private final boolean whole;
 
     Bench(Args a) {
         sizeMiB = a.integer(SIZE, 256, 1, 1 << 20);
@@ -74,6 +78,10 @@ final class Bench implements Callable<Integer> {
         delivery = a.choice(DELIVERY, DeliveryChoice.class, DeliveryChoice.AUTO);
         String dir = a.string(DIR, null);
         base = dir == null ? null : Path.of(Args.path("--dir", dir));
+        whole = a.has(WHOLE);
+        if (whole && System.getenv("JAIO_LAUNCHER") == null) {
+            throw new Args.Usage("--whole-process times bin/jaio itself: run the bench through bin/jaio");
+        }
         String scan = a.string(SCAN, null);
         scanRoot = scan == null ? null : Args.path("--scan", scan);
         if (scanRoot != null && !Files.isDirectory(Path.of(scanRoot))) {
@@ -161,6 +169,9 @@ final class Bench implements Callable<Integer> {
                     rate(tree.size(), () -> BenchData.scanJaio(aio, dir.resolve("tree"))),
                     rate(tree.size(), () -> scanJdk(dir.resolve("tree"))));
             readdirxRow(aio, scanRoot != null ? scanRoot : dir.resolve("tree").toString());
+            if (whole) {
+                wholeProcessRows(scanRoot != null ? scanRoot : dir.resolve("tree").toString(), dir.resolve("tree"), data, dir);
+            }
         } finally {
             if (!BenchData.abort) {    // else the shutdown hook is removing it
                 status("removing " + dir);
@@ -189,6 +200,64 @@ final class Bench implements Callable<Integer> {
             rowVs("readdirx scan (entries/s)", "IO::AIO readdirx in Perl, " + threads + " threads"
                     + (peer[0] == entries ? "" : "; it counted " + peer[0] + " entries"), jaio, peer[0] * 1e9 / peer[1]);
         }
+    }
+
+    /**
+     * Whole processes, as a user runs them (start-up included): bin/jaio against the tool it
+     * stands in for, median of 5 runs each, alternating which goes first. Times in seconds;
+     * the ratio is jaio's time over the peer's, lower is better.
+     */
+    private void wholeProcessRows(String scanTree, Path tree, Path data, Path dir) throws Exception {
+        String jaio = System.getenv("JAIO_LAUNCHER");
+        status("timing whole processes");
+        timeRow("treescan, process (s)", "find | wc -l",
+                List.of(jaio, "treescan", scanTree), List.of("sh", "-c", "find \"$0\" | wc -l", scanTree), null);
+        Path copies = Files.createDirectory(dir.resolve("copies"));
+        Runnable clean = () -> {
+            try {
+                if (Files.exists(copies.resolve("t"))) BenchData.delete(copies.resolve("t"));
+                Files.deleteIfExists(copies.resolve("f"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        timeRow("cp of the tree, process (s)", "cp -a",
+                List.of(jaio, "cp", tree.toString(), copies.resolve("t").toString()),
+                List.of("cp", "-a", tree.toString(), copies.resolve("t").toString()), clean);
+        timeRow("cp data file, process (s)", "cp, " + sizeMiB + " MiB",
+                List.of(jaio, "cp", data.toString(), copies.resolve("f").toString()),
+                List.of("cp", data.toString(), copies.resolve("f").toString()), clean);
+        clean.run();
+    }
+
+    private void timeRow(String workload, String peer, List<String> jaioCmd, List<String> peerCmd, Runnable before)
+            throws Exception {
+        double[] j = new double[5], p = new double[5];
+        for (int i = 0; i < 5; i++) {
+            boolean jaioFirst = i % 2 == 0;
+            for (int k = 0; k < 2; k++) {
+                boolean isJaio = (k == 0) == jaioFirst;
+                if (before != null) before.run();
+                double t = timeProcess(isJaio ? jaioCmd : peerCmd);
+                (isJaio ? j : p)[i] = t;
+            }
+        }
+        java.util.Arrays.sort(j);
+        java.util.Arrays.sort(p);
+        out.printf(Locale.ROOT, "%-28s %,16.3f %,16.3f %7.2fx  (%s; lower is better)%n", workload, j[2], p[2], j[2] / p[2], peer);
+    }
+
+    /** Wall seconds of one run of {@code cmd}, its output discarded; a failure is an exception. */
+    private static double timeProcess(List<String> cmd) throws Exception {
+        long t0 = System.nanoTime();
+        Process proc = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        int code = proc.waitFor();
+        long t1 = System.nanoTime();
+        if (code != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " exited " + code);
+        }
+        return (t1 - t0) / 1e9;
     }
 
     private void status(String s) {

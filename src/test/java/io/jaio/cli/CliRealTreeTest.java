@@ -251,6 +251,8 @@ class CliRealTreeTest {
         assertThat(run("bench", "--dir", "").code()).isEqualTo(2);
         assertThat(run("bench", "--dir", "/nonexistent").code()).isEqualTo(2);
         assertThat(run("bench", "--scan", "/nonexistent").code()).isEqualTo(2);
+        // --whole-process times bin/jaio, which names itself in JAIO_LAUNCHER; in-process there is none
+        assertThat(run("bench", "--whole-process").code()).isEqualTo(2);
     }
 
     /** The CLI as a child process of an unprivileged user, on a class path that user can read. */
