@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -283,10 +282,5 @@ final class Args {
         String where = command == null ? "jaio" : "jaio " + command;
         err.println("jaio: " + (command == null ? "" : command + ": ") + u.getMessage());    // as a failure's lines
         err.println("Try '" + where + " --help' for more information.");
-    }
-
-    @Override
-    public String toString() {
-        return String.format(Locale.ROOT, "%s %s %s", syntax.name, given, positional);
     }
 }

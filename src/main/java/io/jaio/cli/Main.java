@@ -59,14 +59,14 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        recording = true;
+        ownStdout = true;
         PrintStream out = new PrintStream(new java.io.BufferedOutputStream(
                 new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 13), false, StandardCharsets.UTF_8);
         System.exit(run(out, System.err, args));
     }
 
     /** True once {@link #main} writes to the process's own standard output (not a test's stream). */
-    private static boolean recording;
+    private static boolean ownStdout;
 
     /**
      * Whether standard output is a pipe whose reader has gone: poll(2) reports POLLERR on the
@@ -138,9 +138,12 @@ public final class Main {
         if (a.size() == 2 && (a.get(0).equals("-h") || a.get(0).equals("--help")) && COMMANDS.containsKey(a.get(1))) {
             return run(out, err, a.get(1), "--help");    // "jaio --help treescan": that command's help
         }
+        // run() has dropped a leading "--" before a command, so one left here stands alone.
         String bad = a.stream().filter(x -> !rootOptions.contains(x)).findFirst().orElse("--");
-        Args.explain(new Args.Usage(bad.equals("--") ? "missing COMMAND (one of " + String.join(", ", COMMANDS.keySet()) + ")"
-                : bad.startsWith("-") ? "unknown option: '" + bad + "'" : "unknown command '" + bad + "'"), null, err);
+        String why = bad.equals("--") ? "missing COMMAND (one of " + String.join(", ", COMMANDS.keySet()) + ")"
+                : bad.startsWith("-") ? "unknown option: '" + bad + "'"
+                : "unknown command '" + bad + "'";
+        Args.explain(new Args.Usage(why), null, err);
         return 2;
     }
 
@@ -168,7 +171,7 @@ public final class Main {
      */
     private static int writeChecked(PrintStream out, PrintStream err, String command, int code) {
         if (out.checkError()) {
-            if (recording && readerLeft()) {
+            if (ownStdout && readerLeft()) {
                 return 128 + 13;    // the reader left (jaio ... | head): quiet, as a process killed by SIGPIPE
             }
             err.println("jaio: " + (command == null ? "" : command + ": ") + "write error on standard output");

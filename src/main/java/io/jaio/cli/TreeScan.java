@@ -116,8 +116,8 @@ final class TreeScan implements Callable<Integer> {
     }
 
     private void scan(Aio aio, String dir) {
-        if (out.failed) {
-            return;    // the output is gone: see Lines.failed
+        if (out.lost) {
+            return;    // the output is gone: see Lines.lost
         }
         if (count) {
             scanWithStats(aio, dir);
@@ -281,7 +281,7 @@ final class TreeScan implements Callable<Integer> {
          * throw, it only records the error): the scan then stops starting directories, since
          * nothing it finds can be printed, and the command exits 1.
          */
-        boolean failed;
+        boolean lost;
 
         void flush() {
             write(buf, len);
@@ -289,14 +289,14 @@ final class TreeScan implements Callable<Integer> {
         }
 
         private void write(byte[] b, int n) {
-            if (failed) {
+            if (lost) {
                 return;
             }
             try {
                 to.write(b, 0, n);
-                failed = to instanceof PrintStream ps && ps.checkError();
+                lost = to instanceof PrintStream ps && ps.checkError();
             } catch (IOException e) {
-                failed = true;
+                lost = true;
             }
         }
     }
