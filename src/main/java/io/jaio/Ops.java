@@ -146,9 +146,13 @@ final class Ops implements Runner {
     }
 
     /**
-     * io_uring: reads and writes of a file position and fsync/fdatasync become SQEs (see
-     * {@link RingBuffers} for which memory goes to the kernel directly); everything else, and
-     * anything in an {@code at} view, runs on a worker.
+     * io_uring: reads and writes of a file position, fsync/fdatasync, and the path and
+     * descriptor operations the kernel has opcodes for (open, close, stat, unlink, rmdir, mkdir,
+     * symlink, rename, link; in a working directory too) become SQEs, where the kernel's probe
+     * lists them. Everything else runs on a worker: nop and busy (IO::AIO's round trips through
+     * the thread pool), directory reads (no getdents opcode), readahead (IORING_OP_FADVISE's
+     * errors differ from readahead(2)'s: success on a write-only descriptor, ESPIPE for a pipe),
+     * sendfile (splice needs a pipe at one end), and the calls with no opcode at all.
      */
     @Override
     public boolean prepare(Task t, Sqe sqe) {
@@ -161,7 +165,13 @@ final class Ops implements Runner {
     }
 
     private static boolean prepareSqe(Task t, Sqe sqe) {
-        return switch ((Request) t.request) {
+        Request r = (Request) t.request;
+        int atDir = Sys.AT_FDCWD;
+        if (r instanceof AtWd at) {
+            atDir = at.wd().num();
+            r = at.request();
+        }
+        return switch (r) {
             case Read rd when rd.bb() == null && rd.offset() != Aio.CURRENT_POSITION ->
                     ringTransfer(sqe, true, rd.fd().num(), rd.offset(), rd.buf());
             case Write wr when wr.bb() == null && wr.offset() != Aio.CURRENT_POSITION ->
@@ -170,10 +180,114 @@ final class Ops implements Runner {
                 sqe.fsync(f.fd().num(), f.dataOnly());
                 yield true;
             }
+            case Open o -> {
+                MemorySegment b = ringPaths(sqe, o.path(), null, 0);
+                yield b != null && sqe.openat(dirfd(o.path(), atDir), b.address(), o.flags() | Sys.O_CLOEXEC, o.mode());
+            }
+            case Wd wd -> {
+                MemorySegment b = ringPaths(sqe, wd.path(), null, 0);
+                yield b != null && sqe.openat(dirfd(wd.path(), atDir), b.address(),
+                        Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_CLOEXEC | (wd.noFollow() ? Fcntl.O_NOFOLLOW : 0), 0);
+            }
+            // The descriptor to close is known only once the request is committed (commit).
+            case Close c -> sqe.close(c.fd());
+            case Request.Stat st -> {
+                MemorySegment b = ringPaths(sqe, st.path(), null, Stat.STATX_SIZE);
+                yield b != null && sqe.statx(dirfd(st.path(), atDir), b.address(),
+                        st.follow() ? 0 : Sys.AT_SYMLINK_NOFOLLOW, Stat.STATX_BASIC_STATS, b.address() + Scratch.PATH_MAX);
+            }
+            case Fstat fs -> {
+                MemorySegment b = ringPaths(sqe, EMPTY, null, Stat.STATX_SIZE);
+                yield b != null && sqe.statx(fs.fd().num(), b.address(), Sys.AT_EMPTY_PATH, Stat.STATX_BASIC_STATS,
+                        b.address() + Scratch.PATH_MAX);
+            }
+            case Unlink u -> {
+                MemorySegment b = ringPaths(sqe, u.path(), null, 0);
+                yield b != null && sqe.unlinkat(dirfd(u.path(), atDir), b.address(), 0);
+            }
+            case Rmdir rm -> {
+                MemorySegment b = ringPaths(sqe, rm.path(), null, 0);
+                yield b != null && sqe.unlinkat(dirfd(rm.path(), atDir), b.address(), Sys.AT_REMOVEDIR);
+            }
+            case Mkdir mk -> {
+                MemorySegment b = ringPaths(sqe, mk.path(), null, 0);
+                yield b != null && sqe.mkdirat(dirfd(mk.path(), atDir), b.address(), mk.mode());
+            }
+            case Symlink sl -> {
+                MemorySegment b = ringPaths(sqe, sl.target(), sl.link(), 0);
+                yield b != null && sqe.symlinkat(b.address(), dirfd(sl.link(), atDir), b.address() + Scratch.PATH_MAX);
+            }
+            case Rename rn -> {
+                MemorySegment b = ringPaths(sqe, rn.from(), rn.to(), 0);
+                yield b != null && sqe.renameat(dirfd(rn.from(), atDir), b.address(), dirfd(rn.to(), atDir),
+                        b.address() + Scratch.PATH_MAX, rn.flags());
+            }
+            case Link ln -> {
+                MemorySegment b = ringPaths(sqe, ln.existing(), ln.link(), 0);
+                yield b != null && sqe.linkat(dirfd(ln.existing(), atDir), b.address(), dirfd(ln.link(), atDir),
+                        b.address() + Scratch.PATH_MAX, 0);
+            }
             // nop and busy stay on the workers: IO::AIO's round trip through the thread pool,
             // paused by maxParallel(0) and counted in nready like any queued request.
             default -> false;
         };
+    }
+
+    /** The empty path of statx(fd, "", AT_EMPTY_PATH). */
+    private static final NPath EMPTY = new NPath("", new byte[0]);
+
+    /**
+     * A ring buffer holding {@code first} (and {@code second}, PATH_MAX bytes in) as C strings,
+     * with {@code extra} bytes after them for the kernel's output, set as the SQE's aux so it
+     * lives until the completion. Null (nothing taken) if a path does not fit: the worker
+     * reports ENAMETOOLONG.
+     */
+    private static MemorySegment ringPaths(Sqe sqe, NPath first, NPath second, long extra) {
+        if (first.bytes().length >= Scratch.PATH_MAX || (second != null && second.bytes().length >= Scratch.PATH_MAX)) {
+            return null;
+        }
+        MemorySegment b = RingBuffers.take((second != null || extra > 0 ? 2L : 1L) * Scratch.PATH_MAX);
+        Names.cString(first.bytes(), b);
+        if (second != null) {
+            Names.cString(second.bytes(), b.asSlice(Scratch.PATH_MAX));
+        }
+        sqe.aux(b);
+        return b;
+    }
+
+    /** The directory a path resolves against through the ring: {@code atDir} (a working directory's) for a relative one. */
+    private static int dirfd(NPath p, int atDir) {
+        return p.relative() ? atDir : Sys.AT_FDCWD;
+    }
+
+    /**
+     * A close through the ring, now that nothing can take it back: the file is marked closed
+     * here, exactly once, and the SQE closes what {@link #exec} would have closed, or becomes a
+     * nop (a pinned file is closed by its last request; a borrowed one closed before is not
+     * closed again).
+     */
+    @Override
+    public void commit(Task t, Sqe sqe) {
+        Request r = (Request) t.request;
+        if (r instanceof AtWd at) {
+            r = at.request();
+        }
+        if (r instanceof Close c && c.file() != null) {
+            int fd = c.file().markClosed();
+            boolean borrowedFirst = c.file().isBorrowed() && fd != AioFile.ALREADY_CLOSED;
+            if (fd >= 0 || borrowedFirst) {
+                sqe.close(fd);
+            } else {
+                sqe.becomeNop();
+            }
+        }
+    }
+
+    @Override
+    public void abandon(Task t, Object aux) {
+        if (aux instanceof MemorySegment b) {
+            RingBuffers.give(b);
+        }
     }
 
     /**
@@ -210,9 +324,10 @@ final class Ops implements Runner {
     @Override
     public Object complete(Task t, int res, Object aux) throws Exception {
         Request r = (Request) t.request;
+        Request op = r instanceof AtWd at ? at.request() : r;
         MemorySegment bounce = (MemorySegment) aux;
         try {
-            return switch (r) {
+            return switch (op) {
                 case Read rd -> {
                     long n = check(res, "pread", null, null);
                     if (bounce != null && n > 0) {
@@ -228,6 +343,44 @@ final class Ops implements Runner {
                 case Write wr -> boxed(check(res, "pwrite", null, null));
                 case Fsync f -> {
                     check(res, f.dataOnly() ? "fdatasync" : "fsync", null, null);
+                    yield null;
+                }
+                case Open o -> new AioFile((int) check(res, "open", o.path(), null));
+                case Wd wd -> new AioWd(new AioFile((int) check(res, "open", wd.path(), null)), wd.given());
+                case Close c -> {
+                    check(res, "close", null, null);
+                    yield null;
+                }
+                case Request.Stat st -> {
+                    check(res, "statx", st.path(), null);
+                    yield Stat.fromStatx(bounce.asSlice(Scratch.PATH_MAX), FILE_STAT);
+                }
+                case Fstat fs -> {
+                    check(res, "statx", null, null);
+                    yield Stat.fromStatx(bounce.asSlice(Scratch.PATH_MAX), FILE_STAT);
+                }
+                case Unlink u -> {
+                    check(res, "unlink", u.path(), null);
+                    yield null;
+                }
+                case Rmdir rm -> {
+                    check(res, "rmdir", rm.path(), null);
+                    yield null;
+                }
+                case Mkdir mk -> {
+                    check(res, "mkdir", mk.path(), null);
+                    yield null;
+                }
+                case Symlink sl -> {
+                    check(res, "symlink", sl.link(), sl.target());
+                    yield null;
+                }
+                case Rename rn -> {
+                    check(res, rn.flags() == 0 ? "rename" : "renameat2", rn.from(), rn.to());
+                    yield null;
+                }
+                case Link ln -> {
+                    check(res, "link", ln.existing(), ln.link());
                     yield null;
                 }
                 default -> throw new IllegalStateException("not an io_uring request: " + r);

@@ -134,6 +134,110 @@ class RingTest {
     }
 
     /** The result descriptor works for an event loop: readable when a ring completion waits, not after pollCb. */
+    /**
+     * A file's whole life through the ring, in a working directory and by absolute path:
+     * mkdir, open, write, fstat, symlink, link, stat and lstat, rename (and renameat2's
+     * NOREPLACE refusal), unlink, close, rmdir — exact results, the kernel's errnos, and not one
+     * worker started (workers start on demand, and every one of these has an opcode).
+     */
+    @Test
+    void pathAndDescriptorOperationsGoThroughTheRingWithoutAWorker() throws Exception {
+        try (Aio aio = Aio.builder().backend(Backend.IO_URING).delivery(Delivery.AUTO).build();
+             Arena a = Arena.ofShared()) {
+            assertThat(aio.mkdir(dir.resolve("d"), 0750).join()).isNull();
+            AioWd wd = aio.wd(dir.resolve("d")).join();
+            Aio in = aio.at(wd);
+            AioFile f = in.open(Path.of("f"), Fcntl.O_CREAT | Fcntl.O_RDWR | Fcntl.O_EXCL, 0640).join();
+            MemorySegment b = a.allocate(10_000);
+            b.fill((byte) 'x');
+            assertThat(aio.write(f, 0, 10_000, b, 0).join()).isEqualTo(10_000);
+            FileStat fs = aio.stat(f).join();
+            assertThat(fs.size()).isEqualTo(10_000);
+            assertThat(fs.mode() & 0777).isEqualTo(0640);
+            assertThat(fs.isRegularFile()).isTrue();
+            assertThat(in.symlink("f", Path.of("s")).join()).isNull();
+            assertThat(in.link(Path.of("f"), Path.of("h")).join()).isNull();
+            FileStat st = in.stat(Path.of("s")).join(), lst = in.lstat(Path.of("s")).join();
+            assertThat(st.ino()).isEqualTo(fs.ino());
+            assertThat(st.nlink()).isEqualTo(2);
+            assertThat(lst.isSymbolicLink()).isTrue();
+            assertThat(lst.size()).isEqualTo(1);
+            assertThat(aio.stat(dir.resolve("d/h")).join().ino()).isEqualTo(fs.ino());
+            assertThatThrownBy(() -> in.rename2(Path.of("h"), Path.of("f"), Fcntl.RENAME_NOREPLACE).join())
+                    .hasRootCauseInstanceOf(ErrnoException.class).hasMessageContaining("EEXIST")
+                    .hasMessageContaining("renameat2");
+            assertThat(in.rename(Path.of("h"), Path.of("g")).join()).isNull();
+            assertThat(Files.exists(dir.resolve("d/g"))).isTrue();
+            assertThatThrownBy(() -> in.open(Path.of("missing"), Fcntl.O_RDONLY, 0).join())
+                    .hasRootCauseInstanceOf(ErrnoException.class).hasMessageContaining("ENOENT").hasMessageContaining("missing");
+            assertThatThrownBy(() -> aio.stat(dir.resolve("missing")).join())
+                    .hasRootCauseInstanceOf(ErrnoException.class).hasMessageContaining("ENOENT");
+            assertThatThrownBy(() -> aio.mkdir(dir.resolve("d"), 0700).join())
+                    .hasRootCauseInstanceOf(ErrnoException.class).hasMessageContaining("EEXIST");
+            assertThatThrownBy(() -> aio.rmdir(dir.resolve("d")).join())
+                    .hasRootCauseInstanceOf(ErrnoException.class).hasMessageContaining("ENOTEMPTY");
+            assertThat(aio.close(f).join()).isNull();
+            assertThat(f.isClosed()).isTrue();
+            for (String n : new String[] {"f", "g", "s"}) {
+                assertThat(in.unlink(Path.of(n)).join()).isNull();
+            }
+            wd.close();
+            assertThat(aio.rmdir(dir.resolve("d")).join()).isNull();
+            assertThat(Files.exists(dir.resolve("d"))).isFalse();
+            assertThat(aio.nthreads()).as("workers started").isZero();
+            assertThat(aio.nreqs()).isZero();
+        }
+    }
+
+    /**
+     * A close whose file a read still pins is done by that read's release, not by the ring; a
+     * borrowed descriptor is closed once; a bad one is EBADF. The leak check counts descriptors.
+     */
+    @Test
+    void closeThroughTheRingClosesEachDescriptorExactlyOnce() throws Exception {
+        Files.write(dir.resolve("f"), new byte[8192]);
+        try (Aio aio = ring(Delivery.AUTO)) {
+            for (int i = 0; i < 200; i++) {
+                AioFile f = aio.open(dir.resolve("f"), Fcntl.O_RDONLY, 0).join();
+                Req<Long> read = aio.read(f, 0, 4096, Arena.ofAuto().allocate(4096), 0);
+                Req<Void> close = aio.close(f);
+                assertThat(read.join()).isEqualTo(4096);
+                assertThat(close.join()).isNull();
+                assertThat(f.isClosed()).isTrue();
+            }
+            int raw = (int) Sys.current().openat(Sys.AT_FDCWD, Arena.ofAuto().allocateFrom(dir.resolve("f").toString()),
+                    Sys.O_RDONLY | Sys.O_CLOEXEC, 0);
+            assertThat(raw).isNotNegative();
+            AioFile borrowed = AioFile.borrow(raw);
+            assertThat(aio.close(borrowed).join()).isNull();
+            assertThat(Sys.current().close(raw)).as("closed by the ring: gone").isEqualTo(-9 /* EBADF */);
+        }
+    }
+
+    /** Open requests cancelled while the kernel runs them: each descriptor is closed, none leaks. */
+    @Test
+    void cancelledOpensThroughTheRingLeakNoDescriptor() throws Exception {
+        Files.write(dir.resolve("f"), new byte[1]);
+        try (Aio aio = ring(Delivery.MANUAL)) {
+            List<Req<AioFile>> opens = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                Req<AioFile> o = aio.open(dir.resolve("f"), Fcntl.O_RDONLY, 0);
+                if (i % 2 == 0) {
+                    o.cancel(false);
+                }
+                opens.add(o);
+            }
+            aio.flush();
+            for (int i = 0; i < opens.size(); i++) {
+                if (i % 2 == 0) {
+                    assertThatThrownBy(opens.get(i)::join).isInstanceOf(CancellationException.class);
+                } else {
+                    opens.get(i).join().close();
+                }
+            }
+        }
+    }
+
     @Test
     void theResultDescriptorSignalsRingCompletions() throws Exception {
         Sys sys = Sys.current();

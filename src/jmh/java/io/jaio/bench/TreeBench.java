@@ -3,6 +3,7 @@ package io.jaio.bench;
 import io.jaio.cli.BenchData;
 
 import io.jaio.Aio;
+import io.jaio.Backend;
 import io.jaio.Delivery;
 import org.openjdk.jmh.annotations.*;
 
@@ -43,7 +44,7 @@ public class TreeBench {
 
     Path root;
     List<Path> all;
-    Aio aio, auto;
+    Aio aio, auto, ring, ringAuto;
     ExecutorService pool;
 
     @Setup
@@ -54,6 +55,10 @@ public class TreeBench {
         aio.maxOutstanding(512);
         auto = Aio.builder().minParallel(workers).maxParallel(workers).build();
         auto.maxOutstanding(512);
+        ring = Aio.builder().backend(Backend.IO_URING).delivery(Delivery.MANUAL).minParallel(workers).maxParallel(workers).build();
+        ring.maxOutstanding(512);
+        ringAuto = Aio.builder().backend(Backend.IO_URING).minParallel(workers).maxParallel(workers).build();
+        ringAuto.maxOutstanding(512);
         pool = Executors.newFixedThreadPool(4);
     }
 
@@ -61,6 +66,8 @@ public class TreeBench {
     public void tearDown() throws Exception {
         aio.close();
         auto.close();
+        ring.close();
+        ringAuto.close();
         pool.shutdownNow();
         BenchData.delete(root);
     }
@@ -90,6 +97,28 @@ public class TreeBench {
             auto.stat(p, (st, err) -> size.addAndGet(st.size() + st.ino()));
         }
         auto.flush();
+        return size.get();
+    }
+
+    /** statJaio on the io_uring backend: each stat is an IORING_OP_STATX (the kernel runs it on its io-wq threads). */
+    @Benchmark
+    public long statJaioIoUring() {
+        AtomicLong size = new AtomicLong();
+        for (Path p : all) {
+            ring.stat(p, (st, err) -> size.addAndGet(st.size() + st.ino()));
+        }
+        ring.flush();
+        return size.get();
+    }
+
+    /** statJaioAuto on the io_uring backend. */
+    @Benchmark
+    public long statJaioIoUringAuto() {
+        AtomicLong size = new AtomicLong();
+        for (Path p : all) {
+            ringAuto.stat(p, (st, err) -> size.addAndGet(st.size() + st.ino()));
+        }
+        ringAuto.flush();
         return size.get();
     }
 

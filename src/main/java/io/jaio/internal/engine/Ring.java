@@ -79,7 +79,7 @@ final class Ring {
     private final ReentrantLock cqLock = new ReentrantLock();
 
     private Ring(int fd, Runner runner, Completion completion, MemorySegment params, MemorySegment sqRing,
-                 MemorySegment cqRing, MemorySegment sqes) {
+                 MemorySegment cqRing, MemorySegment sqes, boolean[] supported) {
         this.fd = fd;
         this.runner = runner;
         this.completion = completion;
@@ -111,7 +111,7 @@ final class Ring {
             free[i] = cqEntries - 1 - i;
         }
         freeTop = cqEntries;
-        sqe = new Sqe(sqes);
+        sqe = new Sqe(sqes, supported);
     }
 
     /**
@@ -166,7 +166,7 @@ final class Ring {
                 if (r < 0) {
                     throw new UnsupportedOperationException("io_uring_register(EVENTFD): " + Errno.name(-r));
                 }
-                return new Ring(fd, runner, completion, params, sqRing, cqRing, sqes);
+                return new Ring(fd, runner, completion, params, sqRing, cqRing, sqes, supported);
             } catch (RuntimeException e) {
                 if (sqes != null) sys.munmap(sqes);
                 if (sqRing != null) sys.munmap(sqRing);
@@ -226,8 +226,10 @@ final class Ring {
                 // Cancelled meanwhile (cancel counted it out of queued and ready): nothing is
                 // published; the engine pushes it as usual, which counts it back in, and the
                 // worker that meets it drops it, as for any cancelled queued task.
+                runner.abandon(t, sqe.aux);
                 return false;
             }
+            runner.commit(t, sqe);    // the request runs now: side effects that must happen once
             int slot = free[--freeTop];
             slots[slot] = t;
             aux[slot] = sqe.aux;

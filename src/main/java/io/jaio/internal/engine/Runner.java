@@ -19,6 +19,21 @@ public interface Runner {
     }
 
     /**
+     * Called once {@link #prepare} has filled {@code sqe} and {@code t} is committed to the ring
+     * (no cancel can take it back), still before the kernel may see the SQE: the place for a
+     * side effect that must happen exactly once if the request runs, such as marking a file
+     * closed. May rewrite the SQE ({@link Sqe#becomeNop}). Under the submission lock.
+     */
+    default void commit(Task t, Sqe sqe) {}
+
+    /**
+     * {@link #prepare} filled an SQE for {@code t}, but a cancel took the task first: nothing
+     * reaches the kernel, and {@code aux} (what prepare set) is given back. A worker meets
+     * the cancelled task and drops it.
+     */
+    default void abandon(Task t, Object aux) {}
+
+    /**
      * The result of {@code t}'s request from its completion {@code res} (the syscall's return
      * value or -errno) and the extra {@link #prepare} set; throws the failure.
      */
