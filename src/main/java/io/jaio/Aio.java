@@ -398,8 +398,10 @@ public final class Aio implements AutoCloseable {
      * {@link Delivery#MANUAL}, inside a callback (any code running in pollCb), and on jaio's own
      * threads, a request is accepted at once, so a callback may always submit the next request.
      * Under {@link Delivery#AUTO} and {@link Delivery#executor executor} delivery, an
-     * application thread that submits while n are outstanding waits until one is delivered
-     * (back-pressure): there, somebody else is delivering.
+     * application thread that submits while n are outstanding waits for room (back-pressure):
+     * there, somebody else is delivering. It goes on once a quarter of n has been delivered,
+     * or, if results stop coming before that, at its next look (every millisecond) that finds
+     * room: one wake-up per batch of submissions rather than per request.
      *
      * @return the previous limit
      */

@@ -146,13 +146,21 @@ final class Ops implements Runner {
     }
 
     /**
-     * io_uring: reads and writes of a file position, fsync/fdatasync, and the path and
-     * descriptor operations the kernel has opcodes for (open, close, stat, unlink, rmdir, mkdir,
-     * symlink, rename, link; in a working directory too) become SQEs, where the kernel's probe
-     * lists them. Everything else runs on a worker: nop and busy (IO::AIO's round trips through
-     * the thread pool), directory reads (no getdents opcode), readahead (IORING_OP_FADVISE's
-     * errors differ from readahead(2)'s: success on a write-only descriptor, ESPIPE for a pipe),
-     * sendfile (splice needs a pipe at one end), and the calls with no opcode at all.
+     * io_uring: reads and writes of a file position, fsync/fdatasync, open (also of a working
+     * directory) and close become SQEs. The kernel completes a cached read, an open whose path
+     * is in the dentry cache (LOOKUP_CACHED) and a close inside the submitting io_uring_enter:
+     * no hand-off at all. Everything else runs on a worker:
+     * <ul>
+     * <li>the operations the kernel always hands to its own io-wq threads (statx, unlinkat,
+     *     mkdirat, symlinkat, renameat, linkat): there the ring adds a syscall and a kernel
+     *     thread's hop to what a worker does with one syscall — measured, a flood of stats
+     *     under AUTO delivery ran at a third of the workers' rate, under MANUAL at the same
+     *     (README, "Backends");</li>
+     * <li>readahead (IORING_OP_FADVISE's errors differ from readahead(2)'s: success on a
+     *     write-only descriptor, ESPIPE for a pipe), sendfile (splice needs a pipe at one end),
+     *     directory reads (no getdents opcode), the calls with no opcode at all;</li>
+     * <li>nop and busy: IO::AIO's round trips through the thread pool.</li>
+     * </ul>
      */
     @Override
     public boolean prepare(Task t, Sqe sqe) {
@@ -181,76 +189,34 @@ final class Ops implements Runner {
                 yield true;
             }
             case Open o -> {
-                MemorySegment b = ringPaths(sqe, o.path(), null, 0);
+                MemorySegment b = ringPath(sqe, o.path());
                 yield b != null && sqe.openat(dirfd(o.path(), atDir), b.address(), o.flags() | Sys.O_CLOEXEC, o.mode());
             }
             case Wd wd -> {
-                MemorySegment b = ringPaths(sqe, wd.path(), null, 0);
+                MemorySegment b = ringPath(sqe, wd.path());
                 yield b != null && sqe.openat(dirfd(wd.path(), atDir), b.address(),
                         Sys.O_PATH | Sys.O_DIRECTORY | Sys.O_CLOEXEC | (wd.noFollow() ? Fcntl.O_NOFOLLOW : 0), 0);
             }
             // The descriptor to close is known only once the request is committed (commit).
             case Close c -> sqe.close(c.fd());
-            case Request.Stat st -> {
-                MemorySegment b = ringPaths(sqe, st.path(), null, Stat.STATX_SIZE);
-                yield b != null && sqe.statx(dirfd(st.path(), atDir), b.address(),
-                        st.follow() ? 0 : Sys.AT_SYMLINK_NOFOLLOW, Stat.STATX_BASIC_STATS, b.address() + Scratch.PATH_MAX);
-            }
-            case Fstat fs -> {
-                MemorySegment b = ringPaths(sqe, EMPTY, null, Stat.STATX_SIZE);
-                yield b != null && sqe.statx(fs.fd().num(), b.address(), Sys.AT_EMPTY_PATH, Stat.STATX_BASIC_STATS,
-                        b.address() + Scratch.PATH_MAX);
-            }
-            case Unlink u -> {
-                MemorySegment b = ringPaths(sqe, u.path(), null, 0);
-                yield b != null && sqe.unlinkat(dirfd(u.path(), atDir), b.address(), 0);
-            }
-            case Rmdir rm -> {
-                MemorySegment b = ringPaths(sqe, rm.path(), null, 0);
-                yield b != null && sqe.unlinkat(dirfd(rm.path(), atDir), b.address(), Sys.AT_REMOVEDIR);
-            }
-            case Mkdir mk -> {
-                MemorySegment b = ringPaths(sqe, mk.path(), null, 0);
-                yield b != null && sqe.mkdirat(dirfd(mk.path(), atDir), b.address(), mk.mode());
-            }
-            case Symlink sl -> {
-                MemorySegment b = ringPaths(sqe, sl.target(), sl.link(), 0);
-                yield b != null && sqe.symlinkat(b.address(), dirfd(sl.link(), atDir), b.address() + Scratch.PATH_MAX);
-            }
-            case Rename rn -> {
-                MemorySegment b = ringPaths(sqe, rn.from(), rn.to(), 0);
-                yield b != null && sqe.renameat(dirfd(rn.from(), atDir), b.address(), dirfd(rn.to(), atDir),
-                        b.address() + Scratch.PATH_MAX, rn.flags());
-            }
-            case Link ln -> {
-                MemorySegment b = ringPaths(sqe, ln.existing(), ln.link(), 0);
-                yield b != null && sqe.linkat(dirfd(ln.existing(), atDir), b.address(), dirfd(ln.link(), atDir),
-                        b.address() + Scratch.PATH_MAX, 0);
-            }
             // nop and busy stay on the workers: IO::AIO's round trip through the thread pool,
             // paused by maxParallel(0) and counted in nready like any queued request.
             default -> false;
         };
     }
 
-    /** The empty path of statx(fd, "", AT_EMPTY_PATH). */
-    private static final NPath EMPTY = new NPath("", new byte[0]);
-
     /**
-     * A ring buffer holding {@code first} (and {@code second}, PATH_MAX bytes in) as C strings,
-     * with {@code extra} bytes after them for the kernel's output, set as the SQE's aux so it
-     * lives until the completion. Null (nothing taken) if a path does not fit: the worker
-     * reports ENAMETOOLONG.
+     * {@code path} as a C string in native memory set as the SQE's aux, so it lives until the
+     * completion: the slot's own scratch memory where it fits (no allocation), else a ring
+     * buffer. Null (nothing taken) if it is too long for any: the worker reports ENAMETOOLONG.
      */
-    private static MemorySegment ringPaths(Sqe sqe, NPath first, NPath second, long extra) {
-        if (first.bytes().length >= Scratch.PATH_MAX || (second != null && second.bytes().length >= Scratch.PATH_MAX)) {
+    private static MemorySegment ringPath(Sqe sqe, NPath path) {
+        int n = path.bytes().length + 1;
+        if (n > Scratch.PATH_MAX) {
             return null;
         }
-        MemorySegment b = RingBuffers.take((second != null || extra > 0 ? 2L : 1L) * Scratch.PATH_MAX);
-        Names.cString(first.bytes(), b);
-        if (second != null) {
-            Names.cString(second.bytes(), b.asSlice(Scratch.PATH_MAX));
-        }
+        MemorySegment b = n <= Sqe.SCRATCH_BYTES ? sqe.scratch() : RingBuffers.take(Scratch.PATH_MAX);
+        Names.cString(path.bytes(), b);
         sqe.aux(b);
         return b;
     }
@@ -285,7 +251,7 @@ final class Ops implements Runner {
 
     @Override
     public void abandon(Task t, Object aux) {
-        if (aux instanceof MemorySegment b) {
+        if (aux instanceof MemorySegment b && RingBuffers.pooled(b)) {
             RingBuffers.give(b);
         }
     }
@@ -351,42 +317,10 @@ final class Ops implements Runner {
                     check(res, "close", null, null);
                     yield null;
                 }
-                case Request.Stat st -> {
-                    check(res, "statx", st.path(), null);
-                    yield Stat.fromStatx(bounce.asSlice(Scratch.PATH_MAX), FILE_STAT);
-                }
-                case Fstat fs -> {
-                    check(res, "statx", null, null);
-                    yield Stat.fromStatx(bounce.asSlice(Scratch.PATH_MAX), FILE_STAT);
-                }
-                case Unlink u -> {
-                    check(res, "unlink", u.path(), null);
-                    yield null;
-                }
-                case Rmdir rm -> {
-                    check(res, "rmdir", rm.path(), null);
-                    yield null;
-                }
-                case Mkdir mk -> {
-                    check(res, "mkdir", mk.path(), null);
-                    yield null;
-                }
-                case Symlink sl -> {
-                    check(res, "symlink", sl.link(), sl.target());
-                    yield null;
-                }
-                case Rename rn -> {
-                    check(res, rn.flags() == 0 ? "rename" : "renameat2", rn.from(), rn.to());
-                    yield null;
-                }
-                case Link ln -> {
-                    check(res, "link", ln.existing(), ln.link());
-                    yield null;
-                }
                 default -> throw new IllegalStateException("not an io_uring request: " + r);
             };
         } finally {
-            if (bounce != null) {
+            if (bounce != null && RingBuffers.pooled(bounce)) {
                 RingBuffers.give(bounce);
             }
             r.release();

@@ -43,6 +43,11 @@ final class RingBuffers {
         return Arena.ofAuto().allocate(1L << (c + MIN_SHIFT), 4096);    // freed by the GC once dropped
     }
 
+    /** True if {@code s} is one of these buffers (not a ring slot's scratch memory, which is smaller). */
+    static boolean pooled(MemorySegment s) {
+        return s.byteSize() >= 1L << MIN_SHIFT;
+    }
+
     /** Gives a buffer back (kept if its stack has room, else left to the GC). */
     static void give(MemorySegment s) {
         int c = sizeClass(s.byteSize());

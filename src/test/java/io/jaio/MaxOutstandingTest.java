@@ -195,4 +195,26 @@ class MaxOutstandingTest {
             assertThat(maxSeen.get()).isLessThanOrEqualTo(8);
         }
     }
+
+    /**
+     * A waiting submitter is woken in batches (at a quarter of the limit below it), yet never
+     * waits for that when results stop short of it: here one of four requests finishes and
+     * the three others run for seconds, so the count stays between the low-water mark and the
+     * limit, and the submitter must still go on once there is room. (Limit 8: low water 6,
+     * and the count stays at 7.)
+     */
+    @Test
+    void aWaitingSubmitterGoesOnWhenThereIsRoomEvenIfNoMoreResultsCome() throws Exception {
+        try (Aio aio = Aio.builder().maxOutstanding(8).minParallel(8).maxParallel(8).build()) {
+            java.util.List<Req<Void>> slow = new java.util.ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                slow.add(aio.busy(java.time.Duration.ofSeconds(2)));
+            }
+            aio.busy(java.time.Duration.ofMillis(20));
+            Req<Void> ninth = aio.nop();    // waits for room: eight are outstanding
+            assertThat(slow).as("the submitter went on before the slow requests ended").noneMatch(Req::isDone);
+            ninth.join();
+            aio.flush();
+        }
+    }
 }

@@ -135,56 +135,49 @@ class RingTest {
 
     /** The result descriptor works for an event loop: readable when a ring completion waits, not after pollCb. */
     /**
-     * A file's whole life through the ring, in a working directory and by absolute path:
-     * mkdir, open, write, fstat, symlink, link, stat and lstat, rename (and renameat2's
-     * NOREPLACE refusal), unlink, close, rmdir — exact results, the kernel's errnos, and not one
-     * worker started (workers start on demand, and every one of these has an opcode).
+     * Open (of a file and of a working directory), write, fsync and close complete through the
+     * ring with no worker started (workers start on demand); then the path operations that
+     * stay on the workers (the kernel would hand them to its io-wq threads) work on the files
+     * the ring made: exact results and the kernel's errnos.
      */
     @Test
-    void pathAndDescriptorOperationsGoThroughTheRingWithoutAWorker() throws Exception {
+    void openAndCloseGoThroughTheRingWithoutAWorker() throws Exception {
+        Files.createDirectory(dir.resolve("d"));
         try (Aio aio = Aio.builder().backend(Backend.IO_URING).delivery(Delivery.AUTO).build();
              Arena a = Arena.ofShared()) {
-            assertThat(aio.mkdir(dir.resolve("d"), 0750).join()).isNull();
             AioWd wd = aio.wd(dir.resolve("d")).join();
             Aio in = aio.at(wd);
             AioFile f = in.open(Path.of("f"), Fcntl.O_CREAT | Fcntl.O_RDWR | Fcntl.O_EXCL, 0640).join();
             MemorySegment b = a.allocate(10_000);
             b.fill((byte) 'x');
             assertThat(aio.write(f, 0, 10_000, b, 0).join()).isEqualTo(10_000);
+            assertThat(aio.fsync(f).join()).isNull();
+            assertThatThrownBy(() -> in.open(Path.of("f"), Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_RDWR, 0640).join())
+                    .hasRootCauseInstanceOf(ErrnoException.class).hasMessageContaining("EEXIST").hasMessageContaining("d/f");
+            assertThatThrownBy(() -> aio.open(dir.resolve("missing"), Fcntl.O_RDONLY, 0).join())
+                    .hasRootCauseInstanceOf(ErrnoException.class).hasMessageContaining("ENOENT").hasMessageContaining("missing");
+            AioFile again = aio.open(dir.resolve("d/f"), Fcntl.O_RDONLY, 0).join();
+            MemorySegment r = a.allocate(10_000);
+            assertThat(aio.read(again, 0, 10_000, r, 0).join()).isEqualTo(10_000);
+            assertThat(r.mismatch(b)).isEqualTo(-1);
+            assertThat(aio.close(again).join()).isNull();
+            assertThat(aio.nthreads()).as("workers started by open, write, fsync, close").isZero();
+
             FileStat fs = aio.stat(f).join();
             assertThat(fs.size()).isEqualTo(10_000);
             assertThat(fs.mode() & 0777).isEqualTo(0640);
-            assertThat(fs.isRegularFile()).isTrue();
             assertThat(in.symlink("f", Path.of("s")).join()).isNull();
             assertThat(in.link(Path.of("f"), Path.of("h")).join()).isNull();
-            FileStat st = in.stat(Path.of("s")).join(), lst = in.lstat(Path.of("s")).join();
-            assertThat(st.ino()).isEqualTo(fs.ino());
-            assertThat(st.nlink()).isEqualTo(2);
-            assertThat(lst.isSymbolicLink()).isTrue();
-            assertThat(lst.size()).isEqualTo(1);
-            assertThat(aio.stat(dir.resolve("d/h")).join().ino()).isEqualTo(fs.ino());
-            assertThatThrownBy(() -> in.rename2(Path.of("h"), Path.of("f"), Fcntl.RENAME_NOREPLACE).join())
-                    .hasRootCauseInstanceOf(ErrnoException.class).hasMessageContaining("EEXIST")
-                    .hasMessageContaining("renameat2");
-            assertThat(in.rename(Path.of("h"), Path.of("g")).join()).isNull();
-            assertThat(Files.exists(dir.resolve("d/g"))).isTrue();
-            assertThatThrownBy(() -> in.open(Path.of("missing"), Fcntl.O_RDONLY, 0).join())
-                    .hasRootCauseInstanceOf(ErrnoException.class).hasMessageContaining("ENOENT").hasMessageContaining("missing");
-            assertThatThrownBy(() -> aio.stat(dir.resolve("missing")).join())
-                    .hasRootCauseInstanceOf(ErrnoException.class).hasMessageContaining("ENOENT");
-            assertThatThrownBy(() -> aio.mkdir(dir.resolve("d"), 0700).join())
-                    .hasRootCauseInstanceOf(ErrnoException.class).hasMessageContaining("EEXIST");
-            assertThatThrownBy(() -> aio.rmdir(dir.resolve("d")).join())
-                    .hasRootCauseInstanceOf(ErrnoException.class).hasMessageContaining("ENOTEMPTY");
+            assertThat(in.stat(Path.of("s")).join().nlink()).isEqualTo(2);
+            assertThat(in.lstat(Path.of("s")).join().isSymbolicLink()).isTrue();
             assertThat(aio.close(f).join()).isNull();
             assertThat(f.isClosed()).isTrue();
-            for (String n : new String[] {"f", "g", "s"}) {
+            for (String n : new String[] {"f", "h", "s"}) {
                 assertThat(in.unlink(Path.of(n)).join()).isNull();
             }
             wd.close();
             assertThat(aio.rmdir(dir.resolve("d")).join()).isNull();
-            assertThat(Files.exists(dir.resolve("d"))).isFalse();
-            assertThat(aio.nthreads()).as("workers started").isZero();
+            aio.flush();    // join returns once the future completes, a moment before nreqs counts it out
             assertThat(aio.nreqs()).isZero();
         }
     }

@@ -1096,15 +1096,6 @@ public class LibC extends LibC$shared {
     public static int IORING_OP_CLOSE() {
         return IORING_OP_CLOSE;
     }
-    private static final int IORING_OP_STATX = (int)21L;
-    /**
-     * {@snippet lang=c :
-     * enum io_uring_op.IORING_OP_STATX = 21
-     * }
-     */
-    public static int IORING_OP_STATX() {
-        return IORING_OP_STATX;
-    }
     private static final int IORING_OP_READ = (int)22L;
     /**
      * {@snippet lang=c :
@@ -1122,51 +1113,6 @@ public class LibC extends LibC$shared {
      */
     public static int IORING_OP_WRITE() {
         return IORING_OP_WRITE;
-    }
-    private static final int IORING_OP_RENAMEAT = (int)35L;
-    /**
-     * {@snippet lang=c :
-     * enum io_uring_op.IORING_OP_RENAMEAT = 35
-     * }
-     */
-    public static int IORING_OP_RENAMEAT() {
-        return IORING_OP_RENAMEAT;
-    }
-    private static final int IORING_OP_UNLINKAT = (int)36L;
-    /**
-     * {@snippet lang=c :
-     * enum io_uring_op.IORING_OP_UNLINKAT = 36
-     * }
-     */
-    public static int IORING_OP_UNLINKAT() {
-        return IORING_OP_UNLINKAT;
-    }
-    private static final int IORING_OP_MKDIRAT = (int)37L;
-    /**
-     * {@snippet lang=c :
-     * enum io_uring_op.IORING_OP_MKDIRAT = 37
-     * }
-     */
-    public static int IORING_OP_MKDIRAT() {
-        return IORING_OP_MKDIRAT;
-    }
-    private static final int IORING_OP_SYMLINKAT = (int)38L;
-    /**
-     * {@snippet lang=c :
-     * enum io_uring_op.IORING_OP_SYMLINKAT = 38
-     * }
-     */
-    public static int IORING_OP_SYMLINKAT() {
-        return IORING_OP_SYMLINKAT;
-    }
-    private static final int IORING_OP_LINKAT = (int)39L;
-    /**
-     * {@snippet lang=c :
-     * enum io_uring_op.IORING_OP_LINKAT = 39
-     * }
-     */
-    public static int IORING_OP_LINKAT() {
-        return IORING_OP_LINKAT;
     }
     private static final int IORING_OP_LAST = (int)49L;
     /**

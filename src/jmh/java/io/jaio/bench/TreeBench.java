@@ -5,6 +5,7 @@ import io.jaio.cli.BenchData;
 import io.jaio.Aio;
 import io.jaio.Backend;
 import io.jaio.Delivery;
+import io.jaio.Fcntl;
 import org.openjdk.jmh.annotations.*;
 
 import java.io.IOException;
@@ -120,6 +121,43 @@ public class TreeBench {
         }
         ringAuto.flush();
         return size.get();
+    }
+
+    /**
+     * Open and close of every file, each close submitted by its open's callback, AUTO delivery
+     * (at most 512 outstanding): on threads each is a hand-off to a worker; on io_uring the
+     * kernel completes both inside the submitting io_uring_enter (the path is in the dentry
+     * cache). The peer opens and closes a FileChannel per file on one thread.
+     */
+    @Benchmark
+    public long openCloseJaioAuto() {
+        return openClose(auto);
+    }
+
+    /** openCloseJaioAuto on the io_uring backend. */
+    @Benchmark
+    public long openCloseJaioIoUringAuto() {
+        return openClose(ringAuto);
+    }
+
+    private long openClose(Aio a) {
+        AtomicLong n = new AtomicLong();
+        for (Path p : all) {
+            a.open(p, Fcntl.O_RDONLY, 0, (f, e) -> a.close(f, (v, e2) -> n.incrementAndGet()));
+        }
+        a.flush();
+        return n.get();
+    }
+
+    @Benchmark
+    public long openCloseFileChannelSerial() throws IOException {
+        long n = 0;
+        for (Path p : all) {
+            try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(p)) {
+                n += c.isOpen() ? 1 : 0;
+            }
+        }
+        return n;
     }
 
     @Benchmark

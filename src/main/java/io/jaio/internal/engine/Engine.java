@@ -112,6 +112,11 @@ public final class Engine {
     private int maxIdle = 4;                                     // reqLock
     private long idleTimeoutNanos = TimeUnit.SECONDS.toNanos(10); // reqLock
     private volatile int maxOutstanding = Integer.MAX_VALUE;     // written under reqLock
+    /**
+     * Where a submitter waiting for room is woken: a quarter of maxOutstanding below it (see
+     * awaitSpace). Written with maxOutstanding.
+     */
+    private volatile int lowWater = Integer.MAX_VALUE - 1;
     private volatile int spaceWaiters;                           // written under reqLock
     private volatile boolean closed;                             // written once, under reqLock
     private final List<Thread> threads = new ArrayList<>();     // reqLock
@@ -395,8 +400,18 @@ public final class Engine {
         return me != dispatcher && Worker.current() == null;
     }
 
-    /** Blocks until nreqs is under maxOutstanding or the engine is closed; an application thread only. */
+    /**
+     * Blocks until nreqs is under maxOutstanding or the engine is closed; an application thread
+     * only. A finished request wakes the waiter only once the count is down to
+     * {@link #lowWater} (a quarter of the limit below it): woken at every completion, a flood
+     * of submissions ping-pongs between this thread and whoever completes, a futex wake and a
+     * wait per request (on io_uring each also a separate io_uring_enter); woken at low water,
+     * it submits a quarter of the limit in one go. Between the limit and low water nobody may
+     * complete for a long time (slow devices, pipes), so the wait is also timed: the waiter
+     * looks again every {@value #SPACE_RECHECK_NANOS} ns and goes on as soon as there is room.
+     */
     private void awaitSpace() {
+        boolean interrupted = false;
         reqLock.lock();
         try {
             while (!closed && nreqs.get() >= maxOutstanding) {
@@ -405,16 +420,24 @@ public final class Engine {
                 spaceWaiters++;
                 try {
                     if (nreqs.get() >= maxOutstanding) {
-                        space.awaitUninterruptibly();
+                        space.awaitNanos(SPACE_RECHECK_NANOS);
                     }
+                } catch (InterruptedException e) {
+                    interrupted = true;    // the wait is not interruptible; the flag is set again on the way out
                 } finally {
                     spaceWaiters--;
                 }
             }
         } finally {
             reqLock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
+
+    /** How long a submitter waiting for room sleeps before looking at the count again (see awaitSpace). */
+    private static final long SPACE_RECHECK_NANOS = 1_000_000;
 
     /** How many more requests fit under maxOutstanding now (0 or less: none); composites pace their children by it. */
     public int room() {
@@ -1063,7 +1086,7 @@ public final class Engine {
     /** One request has left nreqs: wake submitters blocked on maxOutstanding and drainers. */
     private void requestDone() {
         int left = nreqs.decrementAndGet();
-        if (spaceWaiters > 0 || (left == 0 && drainWaiters)) {
+        if ((spaceWaiters > 0 && left <= lowWater) || (left == 0 && drainWaiters)) {
             reqLock.lock();
             try {
                 space.signalAll();
@@ -1275,6 +1298,7 @@ public final class Engine {
         try {
             int old = maxOutstanding;
             maxOutstanding = n;
+            lowWater = n - Math.max(1, n / 4);
             space.signalAll();
             return old;
         } finally {

@@ -111,7 +111,7 @@ final class Ring {
             free[i] = cqEntries - 1 - i;
         }
         freeTop = cqEntries;
-        sqe = new Sqe(sqes, supported);
+        sqe = new Sqe(sqes, supported, cqEntries);
     }
 
     /**
@@ -215,6 +215,7 @@ final class Ring {
             }
             long base = (long) (tail & sqMask) * Uring.SQE_SIZE;
             sqe.at(base);
+            sqe.slot(free[freeTop - 1]);    // the slot it takes if committed: its scratch memory
             try {
                 if (!runner.prepare(t, sqe)) {
                     return false;
@@ -332,13 +333,17 @@ final class Ring {
                     Object x = aux[slot];
                     slots[slot] = null;
                     aux[slot] = null;
-                    sqLock.lock();
+                    // The result is made before the slot is free: it may read the slot's scratch memory.
                     try {
-                        free[freeTop++] = slot;
+                        completion.completed(t, res, x);
                     } finally {
-                        sqLock.unlock();
+                        sqLock.lock();
+                        try {
+                            free[freeTop++] = slot;
+                        } finally {
+                            sqLock.unlock();
+                        }
                     }
-                    completion.completed(t, res, x);
                     n++;
                     if (head == end) {
                         end = (int) INT.getAcquire(cqRing, cqTail);

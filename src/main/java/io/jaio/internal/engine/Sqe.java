@@ -15,10 +15,36 @@ public final class Sqe {
     private final boolean[] supported;
     private long base;
     Object aux;
+    /** Per-slot native memory, made on first use (see {@link #scratch}); index = slot. */
+    private final MemorySegment[] scratch;
+    private int slot;
 
-    Sqe(MemorySegment sqes, boolean[] supported) {
+    /** Bytes of {@link #scratch} memory each slot has. */
+    public static final int SCRATCH_BYTES = 1024;
+
+    Sqe(MemorySegment sqes, boolean[] supported, int slots) {
         this.sqes = sqes;
         this.supported = supported;
+        this.scratch = new MemorySegment[slots];
+    }
+
+    /** The slot this SQE will take if it is committed (set by the ring before each prepare). */
+    void slot(int slot) {
+        this.slot = slot;
+    }
+
+    /**
+     * {@value #SCRATCH_BYTES} bytes of native memory that belong to this SQE's slot: valid
+     * until its completion has been made into a result, and never used by another request
+     * meanwhile, so a request's C strings and the kernel's output can live there with no
+     * allocation. Not zeroed between requests. Made once per slot, freed with the ring.
+     */
+    public MemorySegment scratch() {
+        MemorySegment m = scratch[slot];
+        if (m == null) {
+            m = scratch[slot] = java.lang.foreign.Arena.ofAuto().allocate(SCRATCH_BYTES, 8);
+        }
+        return m;
     }
 
     void at(long base) {
@@ -55,9 +81,9 @@ public final class Sqe {
     }
 
     /**
-     * The path operations below return false, and fill nothing, where the kernel lacks the
-     * opcode (a worker then runs the request). Their C strings and buffers must stay valid
-     * until the completion: pass them as the {@link #aux} the completion gets back.
+     * The operations below return false, and fill nothing, where the kernel lacks the opcode
+     * (a worker then runs the request). Their C strings must stay valid until the completion:
+     * put them in {@link #scratch} or pass them as the {@link #aux} the completion gets back.
      */
     private boolean op(int op, int fd, long addr, int len, long off, int opFlags) {
         if (op >= supported.length || !supported[op]) {
@@ -80,36 +106,6 @@ public final class Sqe {
     /** close(fd). */
     public boolean close(int fd) {
         return op(Uring.OP_CLOSE, fd, 0, 0, 0, 0);
-    }
-
-    /** statx(dirfd, path, flags, mask, buf). */
-    public boolean statx(int dirfd, long path, int flags, int mask, long buf) {
-        return op(Uring.OP_STATX, dirfd, path, mask, buf, flags);
-    }
-
-    /** unlinkat(dirfd, path, flags). */
-    public boolean unlinkat(int dirfd, long path, int flags) {
-        return op(Uring.OP_UNLINKAT, dirfd, path, 0, 0, flags);
-    }
-
-    /** mkdirat(dirfd, path, mode). */
-    public boolean mkdirat(int dirfd, long path, int mode) {
-        return op(Uring.OP_MKDIRAT, dirfd, path, mode, 0, 0);
-    }
-
-    /** symlinkat(target, dirfd, link). */
-    public boolean symlinkat(long target, int dirfd, long link) {
-        return op(Uring.OP_SYMLINKAT, dirfd, target, 0, link, 0);
-    }
-
-    /** renameat2(olddirfd, from, newdirfd, to, flags). */
-    public boolean renameat(int fromDir, long from, int toDir, long to, int flags) {
-        return op(Uring.OP_RENAMEAT, fromDir, from, toDir, to, flags);
-    }
-
-    /** linkat(olddirfd, existing, newdirfd, link, flags). */
-    public boolean linkat(int fromDir, long existing, int toDir, long link, int flags) {
-        return op(Uring.OP_LINKAT, fromDir, existing, toDir, link, flags);
     }
 
     /**

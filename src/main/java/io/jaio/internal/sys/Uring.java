@@ -39,12 +39,6 @@ public final class Uring {
     public static final int OP_FSYNC = LibC.IORING_OP_FSYNC();
     public static final int OP_OPENAT = LibC.IORING_OP_OPENAT();
     public static final int OP_CLOSE = LibC.IORING_OP_CLOSE();
-    public static final int OP_STATX = LibC.IORING_OP_STATX();
-    public static final int OP_UNLINKAT = LibC.IORING_OP_UNLINKAT();
-    public static final int OP_MKDIRAT = LibC.IORING_OP_MKDIRAT();
-    public static final int OP_SYMLINKAT = LibC.IORING_OP_SYMLINKAT();
-    public static final int OP_RENAMEAT = LibC.IORING_OP_RENAMEAT();
-    public static final int OP_LINKAT = LibC.IORING_OP_LINKAT();
     public static final int OP_LAST = LibC.IORING_OP_LAST();
     public static final int FSYNC_DATASYNC = LibC.IORING_FSYNC_DATASYNC();
 
