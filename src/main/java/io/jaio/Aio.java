@@ -399,9 +399,9 @@ public final class Aio implements AutoCloseable {
      * threads, a request is accepted at once, so a callback may always submit the next request.
      * Under {@link Delivery#AUTO} and {@link Delivery#executor executor} delivery, an
      * application thread that submits while n are outstanding waits for room (back-pressure):
-     * there, somebody else is delivering. It goes on once a quarter of n has been delivered,
-     * or, if results stop coming before that, at its next look (every millisecond) that finds
-     * room: one wake-up per batch of submissions rather than per request.
+     * there, somebody else is delivering. It goes on once a quarter of n has been delivered
+     * (one wake-up per batch of submissions rather than per request), or, if that has not
+     * happened within a millisecond, as soon as any request is delivered.
      *
      * @return the previous limit
      */

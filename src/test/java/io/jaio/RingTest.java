@@ -133,7 +133,6 @@ class RingTest {
         }
     }
 
-    /** The result descriptor works for an event loop: readable when a ring completion waits, not after pollCb. */
     /**
      * Open (of a file and of a working directory), write, fsync and close complete through the
      * ring with no worker started (workers start on demand); then the path operations that
@@ -231,6 +230,27 @@ class RingTest {
         }
     }
 
+    /**
+     * A request the ring could run does not overtake requests waiting for a worker: with the
+     * only worker busy, an unlink queues, and the exclusive create of the same name submitted
+     * after it must see the name gone (through the ring it would run first and fail EEXIST).
+     */
+    @Test
+    void theRingNeverOvertakesQueuedRequests() throws Exception {
+        Path p = Files.writeString(dir.resolve("f"), "old");
+        try (Aio aio = Aio.builder().backend(Backend.IO_URING).maxParallel(2).build()) {
+            Req<Void> b1 = aio.busy(java.time.Duration.ofMillis(200)), b2 = aio.busy(java.time.Duration.ofMillis(200));
+            Req<Void> unlink = aio.unlink(p);    // waits: both workers are busy
+            Req<AioFile> create = aio.open(p, Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_WRONLY, 0600);
+            assertThat(unlink.join()).isNull();
+            create.join().close();
+            b1.join();
+            b2.join();
+            assertThat(Files.size(p)).isZero();
+        }
+    }
+
+    /** The result descriptor works for an event loop: readable when a ring completion waits, not after pollCb. */
     @Test
     void theResultDescriptorSignalsRingCompletions() throws Exception {
         Sys sys = Sys.current();

@@ -117,6 +117,12 @@ public final class Engine {
      * awaitSpace). Written with maxOutstanding.
      */
     private volatile int lowWater = Integer.MAX_VALUE - 1;
+    /**
+     * Set by a submitter that waited {@value #SPACE_RECHECK_NANOS} ns for low water in vain
+     * (results stopped short of it): from then on any completion under the limit wakes it, so
+     * it sleeps untimed. Cleared when no submitter waits. Written under reqLock.
+     */
+    private volatile boolean eagerSpace;
     private volatile int spaceWaiters;                           // written under reqLock
     private volatile boolean closed;                             // written once, under reqLock
     private final List<Thread> threads = new ArrayList<>();     // reqLock
@@ -304,12 +310,17 @@ public final class Engine {
     }
 
     /**
-     * Sends {@code t} through the ring if there is one, the runner can express it, and the
-     * engine is not paused: maxParallel(0) holds every request, as IO::AIO's max_parallel does.
+     * Sends {@code t} through the ring if there is one, the runner can express it, nothing
+     * waits ahead of it, and more than one request may run at once (maxParallel(0) holds every
+     * request, as IO::AIO's max_parallel does).
      */
     private boolean viaRing(Task t) {
-        // Inside pollCb the enter waits for the end of the batch (Ring); pollCb always makes it.
-        return ring != null && wanted > 0 && ring.submit(t, pollLock.isHeldByCurrentThread());
+        // Not while requests wait for a worker (by FIFO and priority, a request through the
+        // ring would overtake them: an open could run before the unlink submitted ahead of
+        // it), nor under maxParallel(1), which runs requests one at a time in order, as
+        // IO::AIO's max_parallel 1 does. Inside pollCb the enter waits for the end of the
+        // batch (Ring); pollCb always makes it.
+        return ring != null && wanted > 1 && ready.get() == 0 && ring.submit(t, pollLock.isHeldByCurrentThread());
     }
 
     /**
@@ -407,26 +418,39 @@ public final class Engine {
      * of submissions ping-pongs between this thread and whoever completes, a futex wake and a
      * wait per request (on io_uring each also a separate io_uring_enter); woken at low water,
      * it submits a quarter of the limit in one go. Between the limit and low water nobody may
-     * complete for a long time (slow devices, pipes), so the wait is also timed: the waiter
-     * looks again every {@value #SPACE_RECHECK_NANOS} ns and goes on as soon as there is room.
+     * complete for a long time (slow devices, pipes), so the first wait is timed: if no wake-up
+     * came within {@value #SPACE_RECHECK_NANOS} ns, the waiter sets {@link #eagerSpace} and
+     * any completion under the limit wakes it from then on (an untimed sleep: no polling).
      */
     private void awaitSpace() {
         boolean interrupted = false;
         reqLock.lock();
         try {
+            boolean timed = true;
             while (!closed && nreqs.get() >= maxOutstanding) {
-                // Announce the wait before re-reading nreqs; requestDone decrements nreqs
-                // before reading spaceWaiters, so one of the two always sees the other.
+                // Announce the wait (and, after one vain timed wait, eagerSpace) before
+                // re-reading nreqs; requestDone decrements nreqs before reading them, so one
+                // of the two always sees the other.
                 spaceWaiters++;
                 try {
+                    if (!timed) {
+                        eagerSpace = true;
+                    }
                     if (nreqs.get() >= maxOutstanding) {
-                        space.awaitNanos(SPACE_RECHECK_NANOS);
+                        if (timed) {
+                            timed = space.awaitNanos(SPACE_RECHECK_NANOS) > 0;
+                        } else {
+                            space.await();
+                        }
                     }
                 } catch (InterruptedException e) {
                     interrupted = true;    // the wait is not interruptible; the flag is set again on the way out
                 } finally {
                     spaceWaiters--;
                 }
+            }
+            if (spaceWaiters == 0) {
+                eagerSpace = false;
             }
         } finally {
             reqLock.unlock();
@@ -1086,7 +1110,7 @@ public final class Engine {
     /** One request has left nreqs: wake submitters blocked on maxOutstanding and drainers. */
     private void requestDone() {
         int left = nreqs.decrementAndGet();
-        if ((spaceWaiters > 0 && left <= lowWater) || (left == 0 && drainWaiters)) {
+        if ((spaceWaiters > 0 && (left <= lowWater || eagerSpace)) || (left == 0 && drainWaiters)) {
             reqLock.lock();
             try {
                 space.signalAll();
