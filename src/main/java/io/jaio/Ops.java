@@ -149,7 +149,8 @@ final class Ops implements Runner {
      * io_uring: reads and writes of a file position, fsync/fdatasync, open (also of a working
      * directory) and close become SQEs. The kernel completes a cached read, an open whose path
      * is in the dentry cache (LOOKUP_CACHED) and a close inside the submitting io_uring_enter:
-     * no hand-off at all. Everything else runs on a worker:
+     * no hand-off at all (an open that creates or truncates goes to the kernel's io-wq threads,
+     * as fsync does). Everything else runs on a worker:
      * <ul>
      * <li>the operations the kernel always hands to its own io-wq threads (statx, unlinkat,
      *     mkdirat, symlinkat, renameat, linkat): there the ring adds a syscall and a kernel
@@ -243,10 +244,19 @@ final class Ops implements Runner {
             boolean borrowedFirst = c.file().isBorrowed() && fd != AioFile.ALREADY_CLOSED;
             if (fd >= 0 || borrowedFirst) {
                 sqe.close(fd);
+                sqe.aux(fd);    // for unsubmitted: the descriptor this request now owes a close(2)
             } else {
                 sqe.becomeNop();
             }
         }
+    }
+
+    @Override
+    public int unsubmitted(Task t, int res, Object aux) {
+        if (aux instanceof Integer fd) {
+            return Sys.current().close(fd);    // the file is marked closed: close it here, never retried
+        }
+        return res;
     }
 
     @Override
@@ -291,7 +301,7 @@ final class Ops implements Runner {
     public Object complete(Task t, int res, Object aux) throws Exception {
         Request r = (Request) t.request;
         Request op = r instanceof AtWd at ? at.request() : r;
-        MemorySegment bounce = (MemorySegment) aux;
+        MemorySegment bounce = aux instanceof MemorySegment m ? m : null;
         try {
             return switch (op) {
                 case Read rd -> {

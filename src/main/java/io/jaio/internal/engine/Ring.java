@@ -70,7 +70,7 @@ final class Ring {
     private int tail;                      // sqLock: our copy of the SQ tail
     private final Task[] slots;            // slot → task in flight
     private final Object[] aux;            // slot → the runner's extra
-    private final int[] free;              // sqLock (and cqLock, under sqLock): free slot stack
+    private final int[] free;              // sqLock: free slot stack
     private int freeTop;
     private volatile int published;        // SQEs published (tail), as seen by enterers
     private int submitted;                 // written by the one entering thread only
@@ -272,7 +272,7 @@ final class Ring {
             sqLock.unlock();
         }
         for (Object[] f : failed) {
-            completion.completed((Task) f[0], res, f[1]);
+            completion.completed((Task) f[0], runner.unsubmitted((Task) f[0], res, f[1]), f[1]);
         }
     }
 

@@ -34,6 +34,16 @@ public interface Runner {
     default void abandon(Task t, Object aux) {}
 
     /**
+     * io_uring_enter failed for good before the kernel took {@code t}'s committed SQE: returns
+     * the completion {@code t} gets instead of {@code res} (that enter's -errno). A request
+     * whose commit had a side effect finishes it here (a close marked its file closed: the
+     * descriptor is closed now, synchronously).
+     */
+    default int unsubmitted(Task t, int res, Object aux) {
+        return res;
+    }
+
+    /**
      * The result of {@code t}'s request from its completion {@code res} (the syscall's return
      * value or -errno) and the extra {@link #prepare} set; throws the failure.
      */
