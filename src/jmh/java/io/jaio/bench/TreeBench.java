@@ -79,12 +79,7 @@ public class TreeBench {
 
     @Benchmark
     public long statJaio() {
-        AtomicLong size = new AtomicLong();
-        for (Path p : all) {
-            aio.stat(p, (st, err) -> size.addAndGet(st.size() + st.ino()));
-        }
-        aio.flush();
-        return size.get();
+        return stat(aio);
     }
 
     /**
@@ -93,34 +88,19 @@ public class TreeBench {
      */
     @Benchmark
     public long statJaioAuto() {
-        AtomicLong size = new AtomicLong();
-        for (Path p : all) {
-            auto.stat(p, (st, err) -> size.addAndGet(st.size() + st.ino()));
-        }
-        auto.flush();
-        return size.get();
+        return stat(auto);
     }
 
-    /** statJaio on the io_uring backend: each stat is an IORING_OP_STATX (the kernel runs it on its io-wq threads). */
+    /** statJaio on the io_uring backend (whose stats run on its workers: see Ops.prepare). */
     @Benchmark
     public long statJaioIoUring() {
-        AtomicLong size = new AtomicLong();
-        for (Path p : all) {
-            ring.stat(p, (st, err) -> size.addAndGet(st.size() + st.ino()));
-        }
-        ring.flush();
-        return size.get();
+        return stat(ring);
     }
 
     /** statJaioAuto on the io_uring backend. */
     @Benchmark
     public long statJaioIoUringAuto() {
-        AtomicLong size = new AtomicLong();
-        for (Path p : all) {
-            ringAuto.stat(p, (st, err) -> size.addAndGet(st.size() + st.ino()));
-        }
-        ringAuto.flush();
-        return size.get();
+        return stat(ringAuto);
     }
 
     /**
@@ -138,6 +118,15 @@ public class TreeBench {
     @Benchmark
     public long openCloseJaioIoUringAuto() {
         return openClose(ringAuto);
+    }
+
+    private long stat(Aio a) {
+        AtomicLong size = new AtomicLong();
+        for (Path p : all) {
+            a.stat(p, (st, err) -> size.addAndGet(st.size() + st.ino()));
+        }
+        a.flush();
+        return size.get();
     }
 
     private long openClose(Aio a) {
