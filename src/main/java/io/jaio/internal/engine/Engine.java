@@ -910,27 +910,67 @@ public final class Engine {
         // (100,000 stats: 1.4x), while chains of requests are faster delivered where they run.
         if (w != null && workersDeliver() && awaitDeliveryLock()) {
             try {
-                if (done.isEmpty() && resQueue.isEmpty()) {
-                    t.state(Task.DONE);
-                    selfTakerWorker = w;
-                    selfTaker = Thread.currentThread();
-                    try {
+                selfTakerWorker = w;
+                selfTaker = Thread.currentThread();
+                try {
+                    if (done.isEmpty() && resQueue.isEmpty()) {
+                        t.state(Task.DONE);
                         deliverLocked(t);
-                    } finally {
-                        selfTaker = null;
-                        selfTakerWorker = null;
+                    } else {
+                        // Results wait (one the dispatcher has not been scheduled to take yet,
+                        // typically): this result takes its turn among them by priority, and
+                        // this worker delivers them all. Leaving them, and this one, to the
+                        // dispatcher made every worker finishing meanwhile publish too, each
+                        // chain of requests broken: 25,000 of a million device reads.
+                        publish(t);
+                        deliverWaitingLocked();
                     }
-                    boolean chained = w.next != null;
-                    if (chaining != chained) {
-                        chaining = chained;    // written on change only: every worker reads it
-                    }
-                    return;
+                } finally {
+                    selfTaker = null;
+                    selfTakerWorker = null;
                 }
+                boolean chained = w.next != null;
+                if (chaining != chained) {
+                    chaining = chained;    // written on change only: every worker reads it
+                }
+                return;
             } finally {
                 pollLock.unlock();
             }
         }
         publish(t);
+    }
+
+    /**
+     * Delivers every waiting result on this worker, highest priority first, as pollCb does
+     * (holding the count of the one it is on, so the descriptor is neither drained nor rung
+     * in between), until none waits; pollLock held. The first request a callback submits is
+     * claimed by this worker (selfTaker), the rest are queued.
+     */
+    private void deliverWaitingLocked() {
+        boolean holding = false;
+        try {
+            for (;;) {
+                if (!done.isEmpty()) {
+                    drainDoneLocked();
+                }
+                Task t = resQueue.take();
+                if (t == null) {
+                    return;
+                }
+                if (holding) {
+                    done.passOn();
+                } else {
+                    holding = true;
+                    held++;
+                }
+                deliverLocked(t);
+            }
+        } finally {
+            if (holding) {
+                releaseHeld();
+            }
+        }
     }
 
     /**
@@ -945,15 +985,11 @@ public final class Engine {
 
     /**
      * Takes pollLock for a worker's own delivery, waiting up to {@value #HANDOFF_SPIN_NANOS} ns
-     * while another worker delivers one result (a callback is short); false if results wait
-     * for the dispatcher or the lock stays held.
+     * while another thread delivers (a callback is short); false if the lock stays held.
      */
     private boolean awaitDeliveryLock() {
         long end = 0;
         for (;;) {
-            if (!done.isEmpty()) {
-                return false;
-            }
             if (pollLock.tryLock()) {
                 return true;
             }
