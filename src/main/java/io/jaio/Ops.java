@@ -296,6 +296,13 @@ final class Ops implements Runner {
         return true;
     }
 
+    @Override
+    public boolean rerun(Task t, int res) {
+        Request r = (Request) t.request;
+        Request op = r instanceof AtWd at ? at.request() : r;
+        return res == -Errno.ECANCELED && !(op instanceof Close);
+    }
+
     /** The result of a request {@link #prepare} sent through io_uring; errno to exception in {@link #check}, as for workers. */
     @Override
     public Object complete(Task t, int res, Object aux) throws Exception {
@@ -324,6 +331,11 @@ final class Ops implements Runner {
                 case Open o -> new AioFile((int) check(res, "open", o.path(), null));
                 case Wd wd -> new AioWd(new AioFile((int) check(res, "open", wd.path(), null)), wd.given());
                 case Close c -> {
+                    if (res == -Errno.ECANCELED) {
+                        // Dropped unrun (its submitting thread exited): the file is marked closed
+                        // (commit), so the descriptor it owed is closed here; a nop had none.
+                        res = aux instanceof Integer fd ? Sys.current().close(fd) : 0;
+                    }
                     check(res, "close", null, null);
                     yield null;
                 }

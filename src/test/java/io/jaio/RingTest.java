@@ -235,6 +235,50 @@ class RingTest {
         }
     }
 
+    /**
+     * io_uring cancels what a thread submitted when that thread exits (-ECANCELED): a fifo read
+     * submitted by a thread that is gone before data comes must not fail so. A worker runs it
+     * again, and a worker's pread of a fifo says ESPIPE (the ring's read at offset 0 of a
+     * stream succeeds, so either answer is a run of the request; ECANCELED is not).
+     */
+    @Test
+    void aRequestWhoseSubmittingThreadExitsIsNotCancelled() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        for (Delivery d : new Delivery[] {Delivery.AUTO, Delivery.MANUAL}) {
+            try (Aio aio = ring(d)) {
+                Req<AioFile> opened = aio.open(fifo, Fcntl.O_RDWR, 0);
+                aio.flush();
+                try (AioFile f = opened.join()) {
+                    for (int i = 0; i < 10; i++) {
+                        MemorySegment buf = Arena.ofAuto().allocate(8);
+                        List<Req<Long>> read = new ArrayList<>();
+                        Thread t = new Thread(() -> read.add(aio.read(f, 0, 8, buf, 0)));
+                        t.start();
+                        t.join();
+                        Thread.sleep(20);    // the kernel's cancel runs as the thread exits
+                        try (var w = new java.io.FileOutputStream(fifo.toFile())) {
+                            w.write("abcdefgh".getBytes());
+                        }
+                        aio.flush();
+                        try {
+                            assertThat(read.get(0).get(10, TimeUnit.SECONDS)).as(d.toString()).isEqualTo(8);
+                            assertThat(new String(buf.toArray(ValueLayout.JAVA_BYTE))).isEqualTo("abcdefgh");
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            assertThat(e.getCause()).as(d.toString()).isInstanceOf(ErrnoException.class)
+                                    .hasMessageContaining("ESPIPE");
+                            byte[] drain = new byte[8];    // the data the failed read left in the fifo
+                            try (var in = new java.io.FileInputStream("/proc/self/fd/" + f.fd())) {
+                                assertThat(in.read(drain)).isEqualTo(8);
+                            }
+                        }
+                        assertThat(aio.nreqs()).isZero();
+                    }
+                }
+            }
+        }
+    }
+
     /** The file descriptor {@code n} of this process names, or null if {@code n} is not open. */
     private static Path openFile(int n) throws java.io.IOException {
         try {

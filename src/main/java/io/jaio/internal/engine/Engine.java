@@ -362,8 +362,17 @@ public final class Engine {
         return r != null && r.hasCompletions();
     }
 
-    /** A request has come back through the ring: its result is made, and it goes to pollCb as a worker's would. */
+    /**
+     * A request has come back through the ring: its result is made, and it goes to pollCb as a
+     * worker's would. One the kernel dropped unrun (its submitting thread exited) goes to the
+     * workers instead, as if the ring had never taken it; it is still counted in nreqs.
+     */
     private void ringCompleted(Task t, int res, Object aux) {
+        if (runner.rerun(t, res) && t.moveFrom(Task.RUNNING, Task.QUEUED)) {    // nobody else moves a RUNNING task
+            runner.abandon(t, aux);
+            push(t);
+            return;
+        }
         Object result = null;
         Throwable error = null;
         try {

@@ -44,6 +44,18 @@ public interface Runner {
     }
 
     /**
+     * True if {@code t}'s completion {@code res} says the kernel dropped the request without
+     * running it and a worker should run it instead: io_uring cancels the requests a thread
+     * submitted when that thread exits (-ECANCELED), and jaio never cancels one through the
+     * kernel itself. The engine then gives back {@code aux} ({@link #abandon}) and queues the
+     * task for a worker; its file stays pinned. False for a request whose commit had a side
+     * effect that a second run would not repeat (a close): {@link #complete} finishes it.
+     */
+    default boolean rerun(Task t, int res) {
+        return false;
+    }
+
+    /**
      * The result of {@code t}'s request from its completion {@code res} (the syscall's return
      * value or -errno) and the extra {@link #prepare} set; throws the failure.
      */
