@@ -181,9 +181,12 @@ final class Ops implements Runner {
             r = at.request();
         }
         return switch (r) {
-            case Read rd when rd.bb() == null && rd.offset() != Aio.CURRENT_POSITION ->
+            // Positional on a file with positions (pread's answer), or at the current position on
+            // one without (read(2)'s: a pipe read then waits in the kernel, not on a worker). A
+            // read at the current position of a regular file stays on the workers.
+            case Read rd when rd.bb() == null && (rd.offset() != Aio.CURRENT_POSITION) == seekable(rd.fd()) ->
                     ringTransfer(sqe, true, rd.fd().num(), rd.offset(), rd.buf());
-            case Write wr when wr.bb() == null && wr.offset() != Aio.CURRENT_POSITION ->
+            case Write wr when wr.bb() == null && (wr.offset() != Aio.CURRENT_POSITION) == seekable(wr.fd()) ->
                     ringTransfer(sqe, false, wr.fd().num(), wr.offset(), wr.buf());
             case Fsync f -> {
                 sqe.fsync(f.fd().num(), f.dataOnly());
@@ -204,6 +207,20 @@ final class Ops implements Runner {
             // paused by maxParallel(0) and counted in nready like any queued request.
             default -> false;
         };
+    }
+
+    /**
+     * False if {@code fd} has no positions (a pipe, socket, terminal): the ring's read and write
+     * ignore the offset there, where pread and pwrite say ESPIPE, so a positional request on
+     * such a descriptor goes to a worker and gets pread's answer on either backend. Learnt once
+     * per descriptor with lseek(fd, 0, SEEK_CUR) (a bad descriptor counts as seekable: the
+     * ring then says EBADF, as pread does).
+     */
+    private static boolean seekable(Fd fd) {
+        if (fd.seekable == 0) {
+            fd.seekable = Sys.current().lseek(fd.num(), 0, Fcntl.SEEK_CUR) == -Errno.ESPIPE ? -1 : 1;
+        }
+        return fd.seekable > 0;
     }
 
     /**
@@ -300,6 +317,11 @@ final class Ops implements Runner {
     public boolean rerun(Task t, int res) {
         Request r = (Request) t.request;
         Request op = r instanceof AtWd at ? at.request() : r;
+        if (op instanceof Open o && res == -Errno.ENXIO && (o.flags() & Fcntl.O_NONBLOCK) == 0) {
+            // The kernel tries an open non-blocking first, and keeps that attempt's ENXIO (a
+            // fifo opened for writing with no reader) where open(2) waits for a reader.
+            return true;
+        }
         return res == -Errno.ECANCELED && !(op instanceof Close);
     }
 
@@ -312,7 +334,7 @@ final class Ops implements Runner {
         try {
             return switch (op) {
                 case Read rd -> {
-                    long n = check(res, "pread", null, null);
+                    long n = check(res, rd.offset() == Aio.CURRENT_POSITION ? "read" : "pread", null, null);
                     if (bounce != null && n > 0) {
                         try {
                             MemorySegment.copy(bounce, 0, rd.buf(), 0, n);
@@ -323,7 +345,7 @@ final class Ops implements Runner {
                     }
                     yield boxed(n);
                 }
-                case Write wr -> boxed(check(res, "pwrite", null, null));
+                case Write wr -> boxed(check(res, wr.offset() == Aio.CURRENT_POSITION ? "write" : "pwrite", null, null));
                 case Fsync f -> {
                     check(res, f.dataOnly() ? "fdatasync" : "fsync", null, null);
                     yield null;

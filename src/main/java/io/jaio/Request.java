@@ -47,6 +47,13 @@ sealed interface Request {
          */
         int inlineReads;
 
+        /**
+         * Whether the descriptor has positions (lseek works), for io_uring: 0 not known yet, 1
+         * yes, -1 no (a pipe, socket or terminal, where pread says ESPIPE but the ring's read
+         * ignores the offset). A hint in a plain field, as above.
+         */
+        int seekable;
+
         /** The descriptor number the syscall gets; -1 makes it fail with EBADF. */
         abstract int num();
 

@@ -31,6 +31,7 @@ public final class Errno {
     public static final int EFBIG = LibC.EFBIG();
     public static final int ENOSPC = LibC.ENOSPC();
     public static final int ESPIPE = LibC.ESPIPE();
+    public static final int ENXIO = LibC.ENXIO();
     public static final int EROFS = LibC.EROFS();
     public static final int ENAMETOOLONG = LibC.ENAMETOOLONG();
     public static final int ENOSYS = LibC.ENOSYS();
