@@ -315,6 +315,9 @@ final class Ops implements Runner {
 
     @Override
     public boolean rerun(Task t, int res) {
+        if (t.owner() instanceof java.util.concurrent.Future<?> f && f.isCancelled()) {
+            return false;    // its result is dropped anyway; a worker must not run it
+        }
         Request r = (Request) t.request;
         Request op = r instanceof AtWd at ? at.request() : r;
         if (op instanceof Open o && res == -Errno.ENXIO && (o.flags() & Fcntl.O_NONBLOCK) == 0) {

@@ -115,6 +115,38 @@ class EngineTest {
         }
     }
 
+    /**
+     * A callback that waits inside jaio (flush) while a slow request is outstanding sleeps: the
+     * descriptor is readable for the result its own pollCb holds, so waiting on it would spin.
+     * The thread's CPU time over a 400 ms wait shows which (a spin costs about all of it).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Modes.Mode.class, names = {"MANUAL", "AUTO"})
+    void aCallbackThatFlushesWhileARequestIsSlowSleeps(Modes.Mode mode) throws Exception {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Delivery d = Modes.delivery(mode);
+        try (Aio aio = Aio.builder().delivery(d).build()) {
+            long[] cpu = {-1};
+            CountDownLatch flushed = new CountDownLatch(1);
+            Req<Void> slow = aio.busy(Duration.ofMillis(400));
+            aio.nop((v, e) -> {
+                long before = mx.getCurrentThreadCpuTime();
+                aio.flush();
+                cpu[0] = mx.getCurrentThreadCpuTime() - before;
+                flushed.countDown();
+            });
+            if (d == Delivery.MANUAL) {
+                while (aio.nreqs() > 0) {
+                    aio.pollWait();
+                    aio.pollCb();
+                }
+            }
+            assertThat(flushed.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(slow.isDone()).isTrue();
+            assertThat(cpu[0]).as("CPU ns of the callback's 400 ms flush").isBetween(0L, 100_000_000L);
+        }
+    }
+
     @Test
     void priorityOutsideIoAiosRangeIsRejected() {
         try (Aio aio = Aio.create()) {

@@ -50,6 +50,10 @@ public final class Engine {
     private static final long TAIL_SPIN_NANOS = 2_000;
     /** How long a worker that has finished a request waits for another's delivery to end (AUTO). */
     private static final long HANDOFF_SPIN_NANOS = 10_000;
+    /** The most results a worker delivers besides its own before it goes back to its requests (finished). */
+    private static final int WORKER_BATCH = 16;
+    /** How long a wait inside a callback sleeps before it looks for results again (see awaitResults). */
+    private static final long NESTED_NAP_NANOS = 1_000_000, NESTED_RING_NAP_NANOS = 50_000;
     /** How long an idle worker (one at a time) watches for new work before it parks. */
     private static final long SPIN_NANOS = 30_000;
 
@@ -142,6 +146,12 @@ public final class Engine {
      * flush or close from inside a callback waits for nreqs to fall to this, not to 0.
      */
     private int delivering;
+    /**
+     * The thread waiting for results inside one of its own callbacks (pollLock held, so at most
+     * one), which the descriptor cannot wake; publish unparks it. Written before it looks at
+     * the results, read by publishers after their push.
+     */
+    private volatile Thread nestedWaiter;
     private volatile int maxPollReqs;                            // 0 = no limit
     private volatile long maxPollTimeNanos;                      // 0 = no limit
 
@@ -156,8 +166,9 @@ public final class Engine {
     private final String ringUnavailable;
 
     /**
-     * AUTO delivery on the threads backend: a worker that finishes a request while no other
-     * result waits and no delivery is in progress delivers it itself (see {@link #finished}).
+     * AUTO delivery on the threads backend: a worker that finishes a request while no delivery
+     * is in progress delivers it itself, with up to WORKER_BATCH results that wait by then (see
+     * {@link #finished}).
      */
     private final boolean workerDelivery;
     /**
@@ -903,14 +914,15 @@ public final class Engine {
     }
 
     /**
-     * A worker's request has finished. Under AUTO delivery on the threads backend, when no
-     * other result waits and nobody is delivering, the worker delivers it at once: the result
-     * is the next in any priority order, the dispatcher is not woken, and a callback that
-     * submits the next request has it taken by this same worker when it returns — on a device,
-     * where every request needs its own blocked thread, that saves two context switches per
-     * request. Otherwise the result is published for the dispatcher as usual. The check of
-     * both queues is under pollLock, which every other delivery holds; a result published
-     * meanwhile rings the descriptor and the dispatcher takes it after this one.
+     * A worker's request has finished. Under AUTO delivery on the threads backend, when nobody
+     * else is delivering (the worker waits up to HANDOFF_SPIN_NANOS for pollLock, which every
+     * delivery holds), the worker delivers it at once, the dispatcher is not woken, and a
+     * callback that submits the next request has it taken by this same worker when it
+     * returns — on a device, where every request needs its own blocked thread, that saves two
+     * context switches per request. If other results wait by then, this one is published among
+     * them and the worker delivers them all in priority order (deliverWaitingLocked, at most
+     * WORKER_BATCH). If the lock stays held, the result is published for the dispatcher; a
+     * result published meanwhile rings the descriptor and the dispatcher takes it.
      */
     private void finished(Task t, Worker w) {
         // While work is queued, only if the last result a worker delivered started a chain (its
@@ -959,7 +971,9 @@ public final class Engine {
     private void deliverWaitingLocked() {
         boolean holding = false;
         try {
-            for (;;) {
+            // At most WORKER_BATCH: the request this worker claimed waits for the last callback,
+            // and what is left keeps the descriptor readable for the dispatcher.
+            for (int n = 0; n < WORKER_BATCH; n++) {
                 if (!done.isEmpty()) {
                     drainDoneLocked();
                 }
@@ -1019,6 +1033,10 @@ public final class Engine {
     private void publish(Task t) {
         t.state(Task.DONE);
         done.publish(t);
+        Thread w = nestedWaiter;    // read after the push: one of the two sees the other
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
     }
 
     // ---------------------------------------------------------------- completion
@@ -1194,6 +1212,23 @@ public final class Engine {
                 // watching the result count
             }
             pollSpin.spun(resultsWait());
+        }
+        if (held > 0 && pollLock.isHeldByCurrentThread()) {
+            // Inside a callback of this thread's own pollCb, which holds the count of the result
+            // it is on: the descriptor is readable for that one and says nothing here (poll(2)
+            // returned at once, and a flush in a callback spun a core). Sleep until a result is
+            // published (publish wakes this thread); ring completions, which only the descriptor
+            // announces, are looked for every 50 µs.
+            long nap = ring != null ? NESTED_RING_NAP_NANOS : NESTED_NAP_NANOS;
+            nestedWaiter = Thread.currentThread();
+            try {
+                while (nreqs.get() > own && !resultsWait()) {
+                    LockSupport.parkNanos(this, nap);
+                }
+            } finally {
+                nestedWaiter = null;
+            }
+            return;
         }
         Sys sys = Sys.current();
         while (nreqs.get() > own && !resultsWait()) {
