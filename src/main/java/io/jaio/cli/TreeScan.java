@@ -153,6 +153,12 @@ final class TreeScan implements Callable<Integer> {
     /** --count: one request per directory lists it and lstats every entry (READDIR_STAT). */
     private void scanWithStats(Aio aio, String dir) {
         aio.readdirx(Path.of(dir), Aio.READDIR_STAT, (List<DirEntry> entries, Throwable e) -> {
+            if (e instanceof ErrnoException x && "statx".equals(x.syscall())) {
+                // Listed, but an entry could not be stat'ed (a directory readable and not
+                // searchable): count entry by entry, as find does, each failure named by its path.
+                scanEntryByEntry(aio, dir);
+                return;
+            }
             if (e != null) {
                 fail(dir, e);
                 return;
@@ -166,6 +172,38 @@ final class TreeScan implements Callable<Integer> {
                     files++;
                     bytes += d.stat().size();
                 }
+            }
+        });
+    }
+
+    /**
+     * --count for a directory whose entries could not all be stat'ed in one request: lists it
+     * and lstats each entry on its own, recursing into directories. An entry whose lstat fails
+     * counts as a non-directory, as for find (which cannot tell either), and is reported with
+     * its own path, its bytes left out.
+     */
+    private void scanEntryByEntry(Aio aio, String dir) {
+        aio.readdirx(Path.of(dir), Aio.READDIR_DENTS, (List<DirEntry> entries, Throwable e) -> {
+            if (e != null) {
+                fail(dir, e);
+                return;
+            }
+            String prefix = dir.endsWith("/") ? dir : dir + "/";
+            for (DirEntry d : entries) {
+                String p = prefix + d.name();
+                aio.lstat(Path.of(p), (st, e2) -> {
+                    if (e2 == null && st.isDirectory()) {
+                        dirs++;
+                        scanWithStats(aio, p);
+                        return;
+                    }
+                    files++;
+                    if (e2 != null) {
+                        fail(p, e2);
+                    } else {
+                        bytes += st.size();
+                    }
+                });
             }
         });
     }

@@ -285,6 +285,28 @@ class CliRealTreeTest {
             Outcome count = outcome(concat(jaio, "treescan", "--count", t));
             assertThat(count.code).isEqualTo(1);
             assertThat(new String(count.out, StandardCharsets.UTF_8)).startsWith("directories 2\nfiles 1\n");
+            // a directory nobody may list but not enter: its entries still count, as for
+            // find ! -type d (a subdirectory it cannot stat counts as a non-directory), each
+            // failed stat named by the entry's own path
+            Path listable = Files.createDirectories(base.resolve("tree/listable/sub"));
+            Files.writeString(base.resolve("tree/listable/h"), "hh");
+            Files.setPosixFilePermissions(base.resolve("tree/listable"), PosixFilePermissions.fromString("r--r--r--"));
+            Outcome nondirs = outcome(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                    "find", t, "!", "-type", "d", "-print0"));
+            Outcome alldirs = outcome(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                    "find", t, "-type", "d", "-print0"));
+            Outcome count2 = outcome(concat(jaio, "treescan", "--count", t));
+            assertThat(count2.code).isEqualTo(1);
+            assertThat(new String(count2.out, StandardCharsets.UTF_8)).startsWith(
+                    "directories " + records(alldirs.out).size() + "\nfiles " + records(nondirs.out).size() + "\n");
+            assertThat(records(nondirs.out)).hasSize(3);
+            assertThat(count2.err).contains(listable.getParent().resolve("h") + ": statx: EACCES")
+                    .contains(listable + ": statx: EACCES");
+            Outcome scan2 = outcome(concat(jaio, "treescan", "-0", t));
+            Outcome find2 = outcome(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "find", t, "-print0"));
+            assertThat(records(scan2.out)).isEqualTo(records(find2.out));
+            Files.setPosixFilePermissions(base.resolve("tree/listable"), PosixFilePermissions.fromString("rwxr-xr-x"));
+            sh("rm", "-rf", base.resolve("tree/listable").toString());
             Path writable = Files.createDirectory(base.resolve("out"));
             Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxrwx"));
             Outcome copy = outcome(concat(jaio, "cp", t, writable.resolve("copy").toString()));
