@@ -67,6 +67,7 @@ abstract class Trees {
     long dirs, files, links, others, bytes, failures;
 
     private final Consumer<AioGroup<TreeStats>> feeder = g -> {
+        reportProgress();
         for (Supplier<Req<?>> step; (step = steps.pollFirst()) != null; ) {
             Req<?> r;
             try {
@@ -85,6 +86,18 @@ abstract class Trees {
         }
         starved = true;
     };
+
+    /** Tells the progress listener, if any, the totals so far; what it throws is ignored. */
+    private void reportProgress() {
+        TreeOptions.ProgressListener progress = options.onProgress();
+        if (progress != null) {
+            try {
+                progress.progress(dirs + files + links + others, bytes);
+            } catch (RuntimeException ignored) {
+                // a display's failure does not stop the walk (see ProgressListener)
+            }
+        }
+    }
 
     Trees(Aio aio, TreeOptions options) {
         this.aio = aio;

@@ -142,6 +142,42 @@ class TreeTest {
         }
     }
 
+    /**
+     * The progress listener hears running totals that only grow and end within the result, for
+     * a copy and a removal; one that throws does not stop the walk.
+     */
+    @Test
+    void progressIsReportedAsTheWalkGoesAndAThrowingListenerIsIgnored() throws Exception {
+        Path src = Files.createDirectory(dir.resolve("p"));
+        for (int d = 0; d < 20; d++) {
+            Path sub = Files.createDirectory(src.resolve("d" + d));
+            for (int f = 0; f < 50; f++) {
+                Files.write(sub.resolve("f" + f), new byte[100]);
+            }
+        }
+        try (Aio aio = Aio.create()) {
+            List<long[]> heard = new ArrayList<>();
+            TreeStats copied = aio.copyTree(src, dir.resolve("copy"),
+                    TreeOptions.defaults().onProgress((n, b) -> heard.add(new long[] {n, b})), null).join();
+            assertThat(copied.entries()).isEqualTo(1 + 20 + 1000);
+            assertThat(heard).hasSizeGreaterThan(100);
+            for (int i = 1; i < heard.size(); i++) {
+                assertThat(heard.get(i)[0]).isGreaterThanOrEqualTo(heard.get(i - 1)[0]);
+                assertThat(heard.get(i)[1]).isGreaterThanOrEqualTo(heard.get(i - 1)[1]);
+            }
+            long[] last = heard.get(heard.size() - 1);
+            assertThat(last[0]).isBetween(copied.entries() / 2, copied.entries());
+            assertThat(last[1]).isBetween(copied.bytes() / 2, copied.bytes());
+
+            TreeStats removed = aio.rmtree(dir.resolve("copy"), TreeOptions.defaults().onProgress((n, b) -> {
+                throw new IllegalStateException("a broken display");
+            }), null).join();
+            assertThat(removed.entries()).isEqualTo(copied.entries());
+            assertThat(removed.failures()).isZero();
+            assertThat(Files.exists(dir.resolve("copy"))).isFalse();
+        }
+    }
+
     @Test
     void theGroupLimitBoundsRequestsInFlight() throws Exception {
         Path src = oddTree(dir);

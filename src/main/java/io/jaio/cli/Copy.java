@@ -98,14 +98,20 @@ final class Copy implements Callable<Integer> {
                 err.println("jaio: cp: cannot copy a directory, '" + src + "', into itself, '" + target + "'");
                 return 1;
             }
+            Progress progress = new Progress(err, "cp");
             TreeOptions options = TreeOptions.defaults().limit(inFlight).replace(force).onError((path, e) -> {
                 if (e instanceof ErrnoException x && x.errnoName().equals("EEXIST")) {
-                    err.println("jaio: cp: " + path + ": exists (use --force to overwrite)");
+                    progress.println("jaio: cp: " + path + ": exists (use --force to overwrite)");
                 } else {
-                    err.println("jaio: cp: " + path + ": " + (e instanceof ErrnoException x ? x.getReason() : e.getMessage()));
+                    progress.println("jaio: cp: " + path + ": " + (e instanceof ErrnoException x ? x.getReason() : e.getMessage()));
                 }
-            });
-            TreeStats st = now(aio.copyTree(from, Path.of(target), options, null), null, err);
+            }).onProgress((entries, bytes) -> progress.update(entries, Progress.bytes(bytes)));
+            TreeStats st;
+            try {
+                st = now(aio.copyTree(from, Path.of(target), options, null), null, err);
+            } finally {
+                progress.done();
+            }
             return st != null && st.failures() == 0 ? 0 : 1;
         } catch (java.io.IOException e) {
             err.println("jaio: cp: " + src + ": " + e.getMessage());

@@ -207,6 +207,7 @@ public final class Main {
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
         Thread hook = new Thread(() -> {
             if (!finished.get()) {
+                Progress.clearCurrent();
                 err.println("jaio: " + message.get());
             }
         }, "jaio-interrupted");

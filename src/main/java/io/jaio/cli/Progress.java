@@ -17,10 +17,39 @@ final class Progress {
     private long lastDraw;
     private boolean drawn;
 
+    /** The progress line drawn last, if any: cleared before an interrupted command's message. */
+    private static volatile Progress current;
+
     Progress(PrintStream err, String what) {
         this.err = err;
         this.what = what;
         this.enabled = Main.io().processStderr() && Sys.current().isatty(2) == 1;
+        if (enabled) {
+            current = this;
+        }
+    }
+
+    /** Clears the progress line drawn last, if any (a message follows on a line of its own). */
+    static void clearCurrent() {
+        Progress p = current;
+        if (p != null) {
+            p.done();
+        }
+    }
+
+    /** A byte count for a progress line: "12.3 MiB". */
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     boolean enabled() {
@@ -46,6 +75,13 @@ final class Progress {
         if (enabled && drawn) {
             err.print("\r\u001b[K");
             err.flush();
+            drawn = false;
         }
+    }
+
+    /** Prints {@code line} on stderr on a line of its own: the progress line, if drawn, is cleared first and drawn again at the next update. */
+    void println(String line) {
+        done();
+        err.println(line);
     }
 }

@@ -59,8 +59,16 @@ final class Remove implements Callable<Integer> {
     private int remove(PrintStream err) {
         int status = 0;
         try (Aio aio = Aio.builder().minParallel(parallel).maxParallel(parallel).build()) {
-            TreeOptions options = TreeOptions.defaults().limit(inFlight);
+            Progress progress = new Progress(err, "rm");
+            long[] before = {0};    // entries removed under earlier arguments
+            long[] latest = {0};
+            TreeOptions options = TreeOptions.defaults().limit(inFlight).onProgress((entries, bytes) -> {
+                latest[0] = entries;
+                progress.update(before[0] + entries, null);
+            });
             for (String p : paths) {
+                before[0] += latest[0];
+                latest[0] = 0;
                 int[] reported = {0};
                 try {
                     if (!recursive) {
@@ -69,6 +77,7 @@ final class Remove implements Callable<Integer> {
                     }
                     aio.rmtree(Path.of(p), options.onError((path, e) -> {
                         if (!(force && isEnoent(e))) {    // -f: what is already gone is no failure
+                            progress.done();
                             report(err, path, e);
                             reported[0]++;
                         }
@@ -84,6 +93,7 @@ final class Remove implements Callable<Integer> {
                     status = 1;
                 }
             }
+            progress.done();
         }
         return status;
     }
