@@ -80,7 +80,7 @@ final class Copy implements Callable<Integer> {
             if (dstStat != null && dstStat.isDirectory()) {
                 Path name = Path.of(src).getFileName();
                 if (name != null && !name.toString().equals(".") && !name.toString().equals("..")) {
-                    target = dst + "/" + name;    // cp SRC DIR copies into DIR/NAME
+                    target = (dst.endsWith("/") ? dst : dst + "/") + name;    // cp SRC DIR copies into DIR/NAME
                 }
                 dstStat = now(aio.lstat(Path.of(target)), null, err);
             }

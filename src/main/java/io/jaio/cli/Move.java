@@ -58,6 +58,11 @@ final class Move implements Callable<Integer> {
                 if (!(e.getCause() instanceof ErrnoException x && x.errnoName().equals("EXDEV"))) {
                     // rename(2) names two paths and its errno may concern either: say both.
                     Throwable c = e.getCause();
+                    if (c instanceof ErrnoException x && x.errnoName().equals("EINVAL")) {
+                        // rename(2)'s EINVAL: a directory into itself or below it (GNU mv's words)
+                        err.println("jaio: mv: cannot move '" + src + "' to a subdirectory of itself, '" + to + "'");
+                        return 1;
+                    }
                     err.println("jaio: mv: cannot move '" + src + "' to '" + to + "': "
                             + (c instanceof ErrnoException x ? x.getReason() : c.getMessage()));
                     return 1;

@@ -122,6 +122,16 @@ class ArgsTest {
         Run mv = run("mv", src.toString(), dir.resolve("nodir/moved").toString());
         assertThat(mv.code).isEqualTo(1);
         assertThat(mv.err).contains("cannot move '" + src + "' to '" + dir.resolve("nodir/moved") + "'").contains("ENOENT");
+        // a directory into itself, in GNU mv's words; a file onto itself through DIR/, one slash
+        Path d = Files.createDirectories(dir.resolve("d"));
+        Files.createDirectory(d.resolve("inner"));
+        Run into = run("mv", d.toString(), d.resolve("inner").toString());
+        assertThat(into.code).isEqualTo(1);
+        assertThat(into.err).contains("cannot move '" + d + "' to a subdirectory of itself, '" + d.resolve("inner/d") + "'");
+        Files.writeString(d.resolve("f"), "f");
+        Run same = run("cp", "-f", d.resolve("f").toString(), d + "/");
+        assertThat(same.code).isEqualTo(1);
+        assertThat(same.err).contains("'" + d.resolve("f") + "' and '" + d.resolve("f") + "' are the same file");
         assertThat(Main.shellWord("/plain/path-1.txt")).isEqualTo("/plain/path-1.txt");
         assertThat(Main.shellWord("it's here")).isEqualTo("'it'\\''s here'");
         assertThat(Main.trimSlashes("/usr/share/doc//")).isEqualTo("/usr/share/doc");
