@@ -1,5 +1,7 @@
 package io.jaio.cli;
 
+import java.nio.file.Path;
+
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -197,6 +199,25 @@ public final class Main {
      * Runs {@code work}; if the JVM is stopped meanwhile (Ctrl-C, SIGTERM), prints
      * {@code "jaio: " + message} on the way out, so an interrupted command says what it left.
      */
+    /**
+     * A path a tree operation reported (absolute) as the user typed the argument it lies under:
+     * {@code typed} in place of its absolute form, the rest unchanged; other paths as they are.
+     */
+    static String asTyped(String reported, String typed) {
+        String t = trimSlashes(typed);
+        if (t.isEmpty() || t.equals("/") || t.startsWith("/")) {
+            return reported;    // typed absolute: reported as typed already
+        }
+        String abs = Path.of(t).toAbsolutePath().toString();    // as the walk makes it (Aio.path)
+        if (reported.equals(abs)) {
+            return t;
+        }
+        if (reported.startsWith(abs + "/")) {
+            return t + reported.substring(abs.length());
+        }
+        return reported;
+    }
+
     static int interruptible(PrintStream err, String message, java.util.concurrent.Callable<Integer> work) throws Exception {
         return interruptible(err, () -> message, work);
     }

@@ -78,7 +78,7 @@ final class Remove implements Callable<Integer> {
                     aio.rmtree(Path.of(p), options.onError((path, e) -> {
                         if (!(force && isEnoent(e))) {    // -f: what is already gone is no failure
                             progress.done();
-                            report(err, path, e);
+                            report(err, Main.asTyped(path, p), e);
                             reported[0]++;
                         }
                     }), null).join();

@@ -136,6 +136,11 @@ class ArgsTest {
         assertThat(Main.shellWord("it's here")).isEqualTo("'it'\\''s here'");
         assertThat(Main.trimSlashes("/usr/share/doc//")).isEqualTo("/usr/share/doc");
         assertThat(Main.trimSlashes("/")).isEqualTo("/");
+        String cwd = Path.of("").toAbsolutePath().toString();
+        assertThat(Main.asTyped(cwd + "/rel/dir/f", "rel/dir/")).isEqualTo("rel/dir/f");
+        assertThat(Main.asTyped(cwd + "/rel/dir", "rel/dir")).isEqualTo("rel/dir");
+        assertThat(Main.asTyped(cwd + "/rel/dirx/f", "rel/dir")).isEqualTo(cwd + "/rel/dirx/f");
+        assertThat(Main.asTyped("/abs/f", "/abs")).isEqualTo("/abs/f");
     }
 
     /** A name that is not UTF-8 is reported with its own bytes, as find prints it. */
