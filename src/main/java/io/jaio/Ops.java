@@ -314,18 +314,24 @@ final class Ops implements Runner {
     }
 
     @Override
-    public boolean rerun(Task t, int res) {
+    public Object rerun(Task t, int res) {
         if (t.owner() instanceof java.util.concurrent.Future<?> f && f.isCancelled()) {
-            return false;    // its result is dropped anyway; a worker must not run it
+            return null;    // its result is dropped anyway; a worker must not run it
         }
         Request r = (Request) t.request;
         Request op = r instanceof AtWd at ? at.request() : r;
-        if (op instanceof Open o && res == -Errno.ENXIO && (o.flags() & Fcntl.O_NONBLOCK) == 0) {
-            // The kernel tries an open non-blocking first, and keeps that attempt's ENXIO (a
-            // fifo opened for writing with no reader) where open(2) waits for a reader.
-            return true;
+        if (op instanceof Open o && (o.flags() & Fcntl.O_NONBLOCK) == 0) {
+            // The kernel tries an open non-blocking first and keeps what that attempt gives
+            // for a fifo, where open(2) waits for the other end: ENXIO for a writer with no
+            // reader (nothing was opened), a descriptor at once for a reader with no writer.
+            if (res == -Errno.ENXIO) {
+                return r;
+            }
+            if (res >= 0 && (o.flags() & Fcntl.O_ACCMODE) == Fcntl.O_RDONLY && Sys.current().pipeSize(res) >= 0) {
+                return new Reopen(r, res);
+            }
         }
-        return res == -Errno.ECANCELED && !(op instanceof Close);
+        return res == -Errno.ECANCELED && !(op instanceof Close) ? r : null;
     }
 
     /** The result of a request {@link #prepare} sent through io_uring; errno to exception in {@link #check}, as for workers. */
@@ -381,6 +387,7 @@ final class Ops implements Runner {
     static Object exec(Request request, Scratch s) throws Exception {
         Sys sys = s.sys;
         return switch (request) {
+            case Reopen ro -> exec(ro.request(), s);    // its release closes the ring's descriptor, after this
             case AtWd at -> {
                 int saved = s.atDir;
                 s.atDir = at.wd().num();

@@ -1,5 +1,7 @@
 package io.jaio;
 
+import io.jaio.internal.sys.Sys;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
@@ -31,6 +33,23 @@ sealed interface Request {
      */
     record AtWd(Request request, Fd wd) implements Request {
         @Override public void release() { request.release(); wd.unpin(); }
+    }
+
+    /**
+     * An open of a fifo for reading that the ring completed at once, where open(2) waits for a
+     * writer (the kernel's first attempt is non-blocking): a worker runs {@code request} again
+     * and its descriptor is the result. The ring's descriptor {@code fd} stays open until then,
+     * so that a writer its open let through never finds the fifo without a reader, and release
+     * closes it, whether the request ran or was cancelled.
+     */
+    record Reopen(Request request, int fd) implements Request {
+        @Override public void release() {
+            try {
+                request.release();
+            } finally {
+                Sys.current().close(fd);
+            }
+        }
     }
 
     /**

@@ -273,7 +273,7 @@ class RingTest {
      * Where the ring's answer differs from the syscall's, jaio gives the syscall's on both
      * backends: a positional read of a pipe is ESPIPE (the ring would ignore the offset), a
      * read at the current position reads it; a fifo opened for writing waits for a reader (the
-     * kernel's non-blocking first attempt says ENXIO).
+     * kernel's non-blocking first attempt says ENXIO), and one opened for reading for a writer.
      */
     @Test
     void pipesAndFifosGetTheSyscallsAnswerOnBothBackends() throws Exception {
@@ -309,6 +309,41 @@ class RingTest {
                 } finally {
                     sys.close(reader);
                 }
+
+                // and one opened for reading waits for a writer (the kernel's first try opens it
+                // at once); a writer that comes then finds its reader and its data is read
+                Req<AioFile> readerOpen = aio.open(fifo, Fcntl.O_RDONLY, 0);
+                Thread.sleep(50);
+                int w = -1;
+                try {
+                    assertThat(readerOpen.isDone()).as(b + ": waits for a writer").isFalse();
+                } finally {
+                    w = (int) sys.openat(Sys.AT_FDCWD, Arena.ofAuto().allocateFrom(fifo.toString()),
+                            Fcntl.O_WRONLY | Sys.O_CLOEXEC | Fcntl.O_NONBLOCK, 0);
+                }
+                try (AioFile r = readerOpen.get(10, TimeUnit.SECONDS)) {
+                    assertThat(w).as("a reader is there for the writer").isNotNegative();
+                    MemorySegment msg = Arena.ofAuto().allocateFrom("fifo!");
+                    assertThat(sys.write(w, msg, 5)).isEqualTo(5);
+                    MemorySegment got = Arena.ofAuto().allocate(5);
+                    assertThat(aio.read(r, Aio.CURRENT_POSITION, 5, got, 0).get(10, TimeUnit.SECONDS)).isEqualTo(5);
+                    assertThat(new String(got.toArray(ValueLayout.JAVA_BYTE))).isEqualTo("fifo!");
+                } finally {
+                    sys.close(w);
+                }
+                aio.flush();
+                assertThat(aio.nreqs()).isZero();
+
+                // cancelled while it waits: once a writer comes, every descriptor is closed
+                Req<AioFile> gone = aio.open(fifo, Fcntl.O_RDONLY, 0);
+                Thread.sleep(50);
+                assertThat(gone.cancel(false)).isTrue();
+                int w2 = (int) sys.openat(Sys.AT_FDCWD, Arena.ofAuto().allocateFrom(fifo.toString()),
+                        Fcntl.O_WRONLY | Sys.O_CLOEXEC | Fcntl.O_NONBLOCK, 0);
+                assertThat(w2).as(b + ": the waiting open is a reader").isNotNegative();
+                sys.close(w2);
+                aio.flush();
+                assertThat(aio.nreqs()).isZero();
             }
         }
     }

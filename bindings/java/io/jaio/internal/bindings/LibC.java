@@ -582,6 +582,15 @@ public class LibC extends LibC$shared {
     public static int F_GETFL() {
         return F_GETFL;
     }
+    private static final int F_GETPIPE_SZ = (int)1032L;
+    /**
+     * {@snippet lang=c :
+     * #define F_GETPIPE_SZ 1032
+     * }
+     */
+    public static int F_GETPIPE_SZ() {
+        return F_GETPIPE_SZ;
+    }
     private static final int FALLOC_FL_KEEP_SIZE = (int)1L;
     /**
      * {@snippet lang=c :

@@ -379,7 +379,12 @@ public final class Engine {
      * workers instead, as if the ring had never taken it; it is still counted in nreqs.
      */
     private void ringCompleted(Task t, int res, Object aux) {
-        if (runner.rerun(t, res) && t.moveFrom(Task.RUNNING, Task.QUEUED)) {    // nobody else moves a RUNNING task
+        Object again = runner.rerun(t, res);
+        if (again != null) {
+            t.request = again;    // published by the move below, before anyone else can see the task queued
+            if (!t.moveFrom(Task.RUNNING, Task.QUEUED)) {
+                throw new IllegalStateException("a ring task not running: " + t.request);    // nobody else moves a RUNNING task
+            }
             runner.abandon(t, aux);
             push(t);
             return;

@@ -44,15 +44,17 @@ public interface Runner {
     }
 
     /**
-     * True if {@code t}'s completion {@code res} is not the syscall's answer and a worker should
-     * run the request instead: the kernel dropped it unrun (io_uring cancels the requests a
-     * thread submitted when that thread exits, -ECANCELED; jaio never cancels one through the
-     * kernel itself), or answered for a non-blocking attempt where the syscall would wait. The engine then gives back {@code aux} ({@link #abandon}) and queues the
+     * Non-null if {@code t}'s completion {@code res} is not the syscall's answer and a worker
+     * should run the request instead: the request to run ({@code t.request}, or one in its place
+     * that also owns what the ring's answer left open). The kernel dropped it unrun (io_uring
+     * cancels the requests a thread submitted when that thread exits, -ECANCELED; jaio never
+     * cancels one through the kernel itself), or answered for a non-blocking attempt where the
+     * syscall would wait. The engine then gives back {@code aux} ({@link #abandon}) and queues the
      * task for a worker; its file stays pinned. False for a request whose commit had a side
      * effect that a second run would not repeat (a close): {@link #complete} finishes it.
      */
-    default boolean rerun(Task t, int res) {
-        return false;
+    default Object rerun(Task t, int res) {
+        return null;
     }
 
     /**

@@ -29,7 +29,11 @@ public final class Task {
     }
 
     /** The request record; read by the runner, never by the engine. */
-    public final Object request;
+    /**
+     * What to run. Set at creation, and replaced only by the ring's reaper for a request a
+     * worker runs again (Engine.ringCompleted), before the task is queued again.
+     */
+    public Object request;
     /** The API's future for a request or group, or a {@link Continuation} for an internal child. */
     private final Object owner;
     /**

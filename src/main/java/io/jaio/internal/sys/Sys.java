@@ -241,6 +241,14 @@ public final class Sys {
         } catch (Throwable t) { throw fail(t); }
     }
 
+    /** fcntl(fd, F_GETPIPE_SZ): a pipe's or fifo's capacity, or -errno (EBADF for anything else). */
+    public int pipeSize(int fd) {
+        try {
+            return (int) ret((long) SYSCALL3.MH.invokeExact(errnoSegment, (long) LibC.__NR_fcntl(), (long) fd,
+                    (long) LibC.F_GETPIPE_SZ()));
+        } catch (Throwable t) { throw fail(t); }
+    }
+
     /** fcntl(fd, F_GETFL): the descriptor's status flags (O_DIRECT, O_APPEND, ...), or -errno. */
     public int fileStatusFlags(int fd) {
         try {
