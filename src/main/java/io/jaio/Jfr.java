@@ -170,6 +170,9 @@ final class Jfr {
         if (r instanceof Request.AtWd at) {
             return kind(at.request());
         }
+        if (r instanceof Request.AwaitWriter aw) {
+            return kind(aw.request());    // an Open the ring began
+        }
         return r instanceof Request.ScandirGroup ? "Scandir" : r.getClass().getSimpleName();
     }
 

@@ -213,12 +213,14 @@ final class Ops implements Runner {
      * False if {@code fd} has no positions (a pipe, socket, terminal): the ring's read and write
      * ignore the offset there, where pread and pwrite say ESPIPE, so a positional request on
      * such a descriptor goes to a worker and gets pread's answer on either backend. Learnt once
-     * per descriptor with lseek(fd, 0, SEEK_CUR) (a bad descriptor counts as seekable: the
-     * ring then says EBADF, as pread does).
+     * per descriptor with a zero-length pread (any answer but ESPIPE counts as seekable: a bad
+     * descriptor then gets EBADF from the ring, as from pread).
      */
     private static boolean seekable(Fd fd) {
         if (fd.seekable == 0) {
-            fd.seekable = Sys.current().lseek(fd.num(), 0, Fcntl.SEEK_CUR) == -Errno.ESPIPE ? -1 : 1;
+            // A zero-length pread: ESPIPE exactly where pread takes no offset (pipes, sockets,
+            // eventfd and its kin, where lseek may even succeed); no byte is read.
+            fd.seekable = Sys.current().pread(fd.num(), MemorySegment.NULL, 0, 0) == -Errno.ESPIPE ? -1 : 1;
         }
         return fd.seekable > 0;
     }
@@ -328,7 +330,7 @@ final class Ops implements Runner {
                 return r;
             }
             if (res >= 0 && (o.flags() & Fcntl.O_ACCMODE) == Fcntl.O_RDONLY && Sys.current().pipeSize(res) >= 0) {
-                return new Reopen(r, res);
+                return new AwaitWriter(r, res, new java.util.concurrent.atomic.AtomicBoolean());
             }
         }
         return res == -Errno.ECANCELED && !(op instanceof Close) ? r : null;
@@ -387,7 +389,17 @@ final class Ops implements Runner {
     static Object exec(Request request, Scratch s) throws Exception {
         Sys sys = s.sys;
         return switch (request) {
-            case Reopen ro -> exec(ro.request(), s);    // its release closes the ring's descriptor, after this
+            case AwaitWriter aw -> {
+                // POLLHUP stays off until a writer has been seen, so this waits as open(2) would
+                // (returning at the writer's first data or close rather than its open).
+                int r;
+                do {
+                    r = sys.poll(aw.fd(), Sys.POLLIN, -1);
+                } while (r == -Errno.EINTR);
+                check(r, "open", ((Open) (aw.request() instanceof AtWd at ? at.request() : aw.request())).path(), null);
+                aw.taken().set(true);
+                yield new AioFile(aw.fd());
+            }
             case AtWd at -> {
                 int saved = s.atDir;
                 s.atDir = at.wd().num();

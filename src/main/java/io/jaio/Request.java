@@ -36,18 +36,21 @@ sealed interface Request {
     }
 
     /**
-     * An open of a fifo for reading that the ring completed at once, where open(2) waits for a
-     * writer (the kernel's first attempt is non-blocking): a worker runs {@code request} again
-     * and its descriptor is the result. The ring's descriptor {@code fd} stays open until then,
-     * so that a writer its open let through never finds the fifo without a reader, and release
-     * closes it, whether the request ran or was cancelled.
+     * An open of a fifo for reading that the ring completed at once with descriptor {@code fd},
+     * where open(2) waits for a writer (the kernel's first attempt is non-blocking): a worker
+     * waits on that descriptor until a writer has come (data, or a writer come and gone), and
+     * it becomes the result. Opening again instead could wait for ever: a writer the first
+     * open let through may have written and left by then. Release closes {@code fd} unless it
+     * was handed over ({@code taken}), so a cancel or a failure leaks nothing.
      */
-    record Reopen(Request request, int fd) implements Request {
+    record AwaitWriter(Request request, int fd, java.util.concurrent.atomic.AtomicBoolean taken) implements Request {
         @Override public void release() {
             try {
                 request.release();
             } finally {
-                Sys.current().close(fd);
+                if (!taken.get()) {
+                    Sys.current().close(fd);
+                }
             }
         }
     }

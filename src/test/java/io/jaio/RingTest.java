@@ -294,6 +294,16 @@ class RingTest {
                 assertThat(aio.read(f, Aio.CURRENT_POSITION, 8, buf, 0).join()).isEqualTo(8);
                 assertThat(new String(buf.toArray(ValueLayout.JAVA_BYTE))).isEqualTo("12345678");
                 f.close();
+                // an eventfd: lseek works on it, pread does not
+                int efd = sys.eventfd(5, Sys.EFD_CLOEXEC);
+                try {
+                    assertThatThrownBy(() -> aio.read(AioFile.borrow(efd), 0, 8, buf, 0).join()).as(b + " eventfd")
+                            .hasRootCauseInstanceOf(ErrnoException.class).hasMessageContaining("ESPIPE");
+                    assertThat(aio.read(AioFile.borrow(efd), Aio.CURRENT_POSITION, 8, buf, 0).join()).isEqualTo(8);
+                    assertThat(buf.get(ValueLayout.JAVA_LONG_UNALIGNED, 0)).isEqualTo(5);
+                } finally {
+                    sys.close(efd);
+                }
 
                 Req<AioFile> writer = aio.open(fifo, Fcntl.O_WRONLY, 0);
                 Thread.sleep(50);
@@ -311,7 +321,7 @@ class RingTest {
                 }
 
                 // and one opened for reading waits for a writer (the kernel's first try opens it
-                // at once); a writer that comes then finds its reader and its data is read
+                // at once; a worker then waits on that descriptor); the writer finds its reader
                 Req<AioFile> readerOpen = aio.open(fifo, Fcntl.O_RDONLY, 0);
                 Thread.sleep(50);
                 int w = -1;
@@ -321,10 +331,12 @@ class RingTest {
                     w = (int) sys.openat(Sys.AT_FDCWD, Arena.ofAuto().allocateFrom(fifo.toString()),
                             Fcntl.O_WRONLY | Sys.O_CLOEXEC | Fcntl.O_NONBLOCK, 0);
                 }
+                assertThat(w).as("a reader is there for the writer").isNotNegative();
+                MemorySegment msg = Arena.ofAuto().allocateFrom("fifo!");
+                // written before the open is awaited: through the ring it completes at the
+                // writer's first data (or close), on threads at the writer's open
+                assertThat(sys.write(w, msg, 5)).isEqualTo(5);
                 try (AioFile r = readerOpen.get(10, TimeUnit.SECONDS)) {
-                    assertThat(w).as("a reader is there for the writer").isNotNegative();
-                    MemorySegment msg = Arena.ofAuto().allocateFrom("fifo!");
-                    assertThat(sys.write(w, msg, 5)).isEqualTo(5);
                     MemorySegment got = Arena.ofAuto().allocate(5);
                     assertThat(aio.read(r, Aio.CURRENT_POSITION, 5, got, 0).get(10, TimeUnit.SECONDS)).isEqualTo(5);
                     assertThat(new String(got.toArray(ValueLayout.JAVA_BYTE))).isEqualTo("fifo!");
@@ -333,6 +345,24 @@ class RingTest {
                 }
                 aio.flush();
                 assertThat(aio.nreqs()).isZero();
+
+                // a writer already waiting when the open comes, which writes and leaves at once
+                Thread early = new Thread(() -> {
+                    try (var out = new java.io.FileOutputStream(fifo.toFile())) {    // waits for a reader
+                        out.write("early".getBytes());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                early.start();
+                Thread.sleep(50);    // the writer waits in open(2)
+                try (AioFile r2 = aio.open(fifo, Fcntl.O_RDONLY, 0).get(10, TimeUnit.SECONDS)) {
+                    early.join(10_000);
+                    MemorySegment got = Arena.ofAuto().allocate(5);
+                    assertThat(aio.read(r2, Aio.CURRENT_POSITION, 5, got, 0).get(10, TimeUnit.SECONDS)).isEqualTo(5);
+                    assertThat(new String(got.toArray(ValueLayout.JAVA_BYTE))).isEqualTo("early");
+                }
+                assertThat(early.isAlive()).isFalse();
 
                 // cancelled while it waits: once a writer comes, every descriptor is closed
                 Req<AioFile> gone = aio.open(fifo, Fcntl.O_RDONLY, 0);

@@ -105,7 +105,7 @@ final class Copy implements Callable<Integer> {
                 } else {
                     progress.println("jaio: cp: " + path + ": " + (e instanceof ErrnoException x ? x.getReason() : e.getMessage()));
                 }
-            }).onProgress((entries, bytes) -> progress.update(entries, Progress.bytes(bytes)));
+            }).onProgress(progress::update);
             TreeStats st;
             try {
                 st = now(aio.copyTree(from, Path.of(target), options, null), null, err);

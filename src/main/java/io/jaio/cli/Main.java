@@ -196,10 +196,6 @@ public final class Main {
     }
 
     /**
-     * Runs {@code work}; if the JVM is stopped meanwhile (Ctrl-C, SIGTERM), prints
-     * {@code "jaio: " + message} on the way out, so an interrupted command says what it left.
-     */
-    /**
      * A path a tree operation reported (absolute) as the user typed the argument it lies under:
      * {@code typed} in place of its absolute form, the rest unchanged; other paths as they are.
      */
@@ -218,6 +214,10 @@ public final class Main {
         return reported;
     }
 
+    /**
+     * Runs {@code work}; if the JVM is stopped meanwhile (Ctrl-C, SIGTERM), prints
+     * {@code "jaio: " + message} on the way out, so an interrupted command says what it left.
+     */
     static int interruptible(PrintStream err, String message, java.util.concurrent.Callable<Integer> work) throws Exception {
         return interruptible(err, () -> message, work);
     }

@@ -56,6 +56,13 @@ final class Progress {
         return enabled;
     }
 
+    /** As {@link #update(long, String)}, with the bytes so far as the extra (formatted only when drawn). */
+    void update(long count, long bytes) {
+        if (enabled && System.nanoTime() - lastDraw >= 200_000_000L) {
+            update(count, bytes(bytes));
+        }
+    }
+
     void update(long count, String extra) {
         if (!enabled) {
             return;

@@ -3,6 +3,7 @@ package io.jaio.cli;
 import io.jaio.Aio;
 import io.jaio.ErrnoException;
 import io.jaio.TreeOptions;
+import io.jaio.TreeStats;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -61,27 +62,23 @@ final class Remove implements Callable<Integer> {
         try (Aio aio = Aio.builder().minParallel(parallel).maxParallel(parallel).build()) {
             Progress progress = new Progress(err, "rm");
             long[] before = {0};    // entries removed under earlier arguments
-            long[] latest = {0};
-            TreeOptions options = TreeOptions.defaults().limit(inFlight).onProgress((entries, bytes) -> {
-                latest[0] = entries;
-                progress.update(before[0] + entries, null);
-            });
+            TreeOptions options = TreeOptions.defaults().limit(inFlight).onProgress(
+                    (entries, bytes) -> progress.update(before[0] + entries, null));
             for (String p : paths) {
-                before[0] += latest[0];
-                latest[0] = 0;
                 int[] reported = {0};
                 try {
                     if (!recursive) {
                         aio.unlink(Path.of(p)).join();
                         continue;
                     }
-                    aio.rmtree(Path.of(p), options.onError((path, e) -> {
+                    TreeStats removed = aio.rmtree(Path.of(p), options.onError((path, e) -> {
                         if (!(force && isEnoent(e))) {    // -f: what is already gone is no failure
                             progress.done();
                             report(err, Main.asTyped(path, p), e);
                             reported[0]++;
                         }
                     }), null).join();
+                    before[0] += removed.entries();
                 } catch (CompletionException e) {
                     Throwable c = e.getCause();
                     if (!recursive && !(force && isEnoent(c))) {

@@ -153,7 +153,7 @@ final class TreeScan implements Callable<Integer> {
     /** --count: one request per directory lists it and lstats every entry (READDIR_STAT). */
     private void scanWithStats(Aio aio, String dir) {
         aio.readdirx(Path.of(dir), Aio.READDIR_STAT, (List<DirEntry> entries, Throwable e) -> {
-            if (e instanceof ErrnoException x && "statx".equals(x.syscall())) {
+            if (e instanceof ErrnoException x && ("statx".equals(x.syscall()) || "lstat".equals(x.syscall()))) {
                 // Listed, but an entry could not be stat'ed (a directory readable and not
                 // searchable): count entry by entry, as find does, each failure named by its path.
                 scanEntryByEntry(aio, dir);

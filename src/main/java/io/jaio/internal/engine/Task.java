@@ -28,10 +28,10 @@ public final class Task {
         }
     }
 
-    /** The request record; read by the runner, never by the engine. */
     /**
-     * What to run. Set at creation, and replaced only by the ring's reaper for a request a
-     * worker runs again (Engine.ringCompleted), before the task is queued again.
+     * The request record; read by the runner, never by the engine. Set at creation, and
+     * replaced only by the ring's reaper for a request a worker runs again
+     * (Engine.ringCompleted), before the task is queued again.
      */
     public Object request;
     /** The API's future for a request or group, or a {@link Continuation} for an internal child. */
