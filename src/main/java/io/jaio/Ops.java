@@ -254,10 +254,7 @@ final class Ops implements Runner {
      */
     @Override
     public void commit(Task t, Sqe sqe) {
-        Request r = (Request) t.request;
-        if (r instanceof AtWd at) {
-            r = at.request();
-        }
+        Request r = inWd((Request) t.request);
         if (r instanceof Close c && c.file() != null) {
             int fd = c.file().markClosed();
             boolean borrowedFirst = c.file().isBorrowed() && fd != AioFile.ALREADY_CLOSED;
@@ -315,13 +312,18 @@ final class Ops implements Runner {
         return true;
     }
 
+    /** The request an {@link AtWd} runs in its working directory, or {@code r} itself. */
+    private static Request inWd(Request r) {
+        return r instanceof AtWd at ? at.request() : r;
+    }
+
     @Override
     public Object rerun(Task t, int res) {
         if (t.owner() instanceof java.util.concurrent.Future<?> f && f.isCancelled()) {
             return null;    // its result is dropped anyway; a worker must not run it
         }
         Request r = (Request) t.request;
-        Request op = r instanceof AtWd at ? at.request() : r;
+        Request op = inWd(r);
         if (op instanceof Open o && (o.flags() & Fcntl.O_NONBLOCK) == 0) {
             // The kernel tries an open non-blocking first and keeps what that attempt gives
             // for a fifo, where open(2) waits for the other end: ENXIO for a writer with no
@@ -340,7 +342,7 @@ final class Ops implements Runner {
     @Override
     public Object complete(Task t, int res, Object aux) throws Exception {
         Request r = (Request) t.request;
-        Request op = r instanceof AtWd at ? at.request() : r;
+        Request op = inWd(r);
         MemorySegment bounce = aux instanceof MemorySegment m ? m : null;
         try {
             return switch (op) {
@@ -396,7 +398,7 @@ final class Ops implements Runner {
                 do {
                     r = sys.poll(aw.fd(), Sys.POLLIN, -1);
                 } while (r == -Errno.EINTR);
-                check(r, "open", ((Open) (aw.request() instanceof AtWd at ? at.request() : aw.request())).path(), null);
+                check(r, "open", ((Open) inWd(aw.request())).path(), null);
                 aw.taken().set(true);
                 yield new AioFile(aw.fd());
             }

@@ -311,8 +311,7 @@ class RingTest {
                 try {
                     assertThat(writer.isDone()).as(b + ": waits for a reader").isFalse();
                 } finally {
-                    reader = (int) sys.openat(Sys.AT_FDCWD, Arena.ofAuto().allocateFrom(fifo.toString()),
-                            Sys.O_RDONLY | Sys.O_CLOEXEC | Fcntl.O_NONBLOCK, 0);
+                    reader = openNonBlocking(fifo, Sys.O_RDONLY);
                 }
                 try {
                     writer.get(10, TimeUnit.SECONDS).close();
@@ -328,8 +327,7 @@ class RingTest {
                 try {
                     assertThat(readerOpen.isDone()).as(b + ": waits for a writer").isFalse();
                 } finally {
-                    w = (int) sys.openat(Sys.AT_FDCWD, Arena.ofAuto().allocateFrom(fifo.toString()),
-                            Fcntl.O_WRONLY | Sys.O_CLOEXEC | Fcntl.O_NONBLOCK, 0);
+                    w = openNonBlocking(fifo, Fcntl.O_WRONLY);
                 }
                 assertThat(w).as("a reader is there for the writer").isNotNegative();
                 MemorySegment msg = Arena.ofAuto().allocateFrom("fifo!");
@@ -368,14 +366,19 @@ class RingTest {
                 Req<AioFile> gone = aio.open(fifo, Fcntl.O_RDONLY, 0);
                 Thread.sleep(50);
                 assertThat(gone.cancel(false)).isTrue();
-                int w2 = (int) sys.openat(Sys.AT_FDCWD, Arena.ofAuto().allocateFrom(fifo.toString()),
-                        Fcntl.O_WRONLY | Sys.O_CLOEXEC | Fcntl.O_NONBLOCK, 0);
+                int w2 = openNonBlocking(fifo, Fcntl.O_WRONLY);
                 assertThat(w2).as(b + ": the waiting open is a reader").isNotNegative();
                 sys.close(w2);
                 aio.flush();
                 assertThat(aio.nreqs()).isZero();
             }
         }
+    }
+
+    /** open(2) of {@code p} with {@code access} | O_NONBLOCK, past jaio: the descriptor, or -errno. */
+    private static int openNonBlocking(Path p, int access) {
+        return (int) Sys.current().openat(Sys.AT_FDCWD, Arena.ofAuto().allocateFrom(p.toString()),
+                access | Sys.O_CLOEXEC | Fcntl.O_NONBLOCK, 0);
     }
 
     /** The file descriptor {@code n} of this process names, or null if {@code n} is not open. */

@@ -120,15 +120,21 @@ class TreeTest {
         assertThat(sh("diff", "-r", "--no-dereference", "-x", "fifo", src.toString(), dst.toString())).isZero();
     }
 
-    @Test
-    void copyTreeAndRmtreeOf20000Entries() throws Exception {
-        Path src = Files.createDirectory(dir.resolve("big"));
-        for (int d = 0; d < 200; d++) {
-            Path sub = Files.createDirectory(src.resolve("d" + d));
-            for (int f = 0; f < 100; f++) {
+    /** A directory {@code root} of {@code dirs} directories of {@code files} small files each (file fN holds "N"). */
+    private static Path grid(Path root, int dirs, int files) throws java.io.IOException {
+        Files.createDirectory(root);
+        for (int d = 0; d < dirs; d++) {
+            Path sub = Files.createDirectory(root.resolve("d" + d));
+            for (int f = 0; f < files; f++) {
                 Files.writeString(sub.resolve("f" + f), "" + f);
             }
         }
+        return root;
+    }
+
+    @Test
+    void copyTreeAndRmtreeOf20000Entries() throws Exception {
+        Path src = grid(dir.resolve("big"), 200, 100);
         try (Aio aio = Aio.create()) {
             TreeStats copied = aio.copyTree(src, dir.resolve("copy"), TreeOptions.defaults().limit(32), null).join();
             assertThat(copied.entries()).isEqualTo(20_201);
@@ -148,13 +154,7 @@ class TreeTest {
      */
     @Test
     void progressIsReportedAsTheWalkGoesAndAThrowingListenerIsIgnored() throws Exception {
-        Path src = Files.createDirectory(dir.resolve("p"));
-        for (int d = 0; d < 20; d++) {
-            Path sub = Files.createDirectory(src.resolve("d" + d));
-            for (int f = 0; f < 50; f++) {
-                Files.write(sub.resolve("f" + f), new byte[100]);
-            }
-        }
+        Path src = grid(dir.resolve("p"), 20, 50);
         try (Aio aio = Aio.create()) {
             List<long[]> heard = new ArrayList<>();
             TreeStats copied = aio.copyTree(src, dir.resolve("copy"),
