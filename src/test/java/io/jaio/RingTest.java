@@ -415,15 +415,17 @@ class RingTest {
     }
 
     /**
-     * A request the ring could run does not overtake requests waiting for a worker: with the
-     * only worker busy, an unlink queues, and the exclusive create of the same name submitted
-     * after it must see the name gone (through the ring it would run first and fail EEXIST).
+     * A request the ring could run does not overtake requests waiting for a worker: with both
+     * workers busy, an unlink queues, and the exclusive create of the same name submitted after
+     * it must see the name gone (through the ring it would run first and fail EEXIST). The
+     * second worker stays busy longer, so the first one free runs the two in order (two free
+     * workers would run them at once, in no order: a flaky EEXIST seen once).
      */
     @Test
     void theRingNeverOvertakesQueuedRequests() throws Exception {
         Path p = Files.writeString(dir.resolve("f"), "old");
         try (Aio aio = Aio.builder().backend(Backend.IO_URING).maxParallel(2).build()) {
-            Req<Void> b1 = aio.busy(java.time.Duration.ofMillis(200)), b2 = aio.busy(java.time.Duration.ofMillis(200));
+            Req<Void> b1 = aio.busy(java.time.Duration.ofMillis(200)), b2 = aio.busy(java.time.Duration.ofMillis(1000));
             Req<Void> unlink = aio.unlink(p);    // waits: both workers are busy
             Req<AioFile> create = aio.open(p, Fcntl.O_CREAT | Fcntl.O_EXCL | Fcntl.O_WRONLY, 0600);
             assertThat(unlink.join()).isNull();
