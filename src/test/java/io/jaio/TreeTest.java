@@ -311,6 +311,12 @@ class TreeTest {
             AtomicInteger errors = new AtomicInteger();
             Req<TreeStats> r = aio.copyTree(src, dir.resolve("copy"), TreeOptions.defaults().limit(4)
                     .onError((p, e) -> errors.incrementAndGet()), null);
+            // cancel once the walk is under way: its first directory made (a fixed 20 ms was
+            // sometimes too short on a loaded machine, and nothing had been made yet)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(dir.resolve("copy")) && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
             Thread.sleep(20);
             assertThat(r.cancel(false)).isTrue();
             assertThatThrownBy(r::join).isInstanceOf(CancellationException.class);
