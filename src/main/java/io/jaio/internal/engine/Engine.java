@@ -289,9 +289,11 @@ public final class Engine {
     private boolean ranInline(Task t) {
         long max = inlineMax;
         // The thread-local lookup last: a device read (O_DIRECT, never a candidate) submitted
-        // from a callback on a worker then costs none.
+        // from a callback on a worker then costs none. A virtual thread is ruled out before
+        // inlineCandidate, whose first look at a descriptor makes a syscall (and this thread's
+        // Sys): a thread per request would pay both for an answer never used.
         if (max <= 0 || ring != null || wanted <= 1 || ready.get() != 0 || t.continuation() != null
-                || !runner.inlineCandidate(t, max) || Thread.currentThread().isVirtual()
+                || Thread.currentThread().isVirtual() || !runner.inlineCandidate(t, max)
                 || Worker.current() != null || inlineScore.budget() == 0) {
             return false;
         }
