@@ -1043,8 +1043,8 @@ public final class Engine {
         }
         // Watches the lock with plain reads (a failed tryLock is a compare-and-set that takes
         // the lock's cache line from its holder) and reads the clock every 32 turns, not every
-        // turn: both measured in a device-bound profile, where this wait was a fifth of jaio's
-        // own CPU.
+        // turn: both seen in a device-bound profile, where this wait was a fifth of jaio's
+        // user-space samples.
         long end = System.nanoTime() + HANDOFF_SPIN_NANOS;
         for (int turn = 1; ; turn++) {
             Thread.onSpinWait();
