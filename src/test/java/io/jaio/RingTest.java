@@ -306,13 +306,7 @@ class RingTest {
                 }
 
                 Req<AioFile> writer = aio.open(fifo, Fcntl.O_WRONLY, 0);
-                Thread.sleep(50);
-                int reader = -1;
-                try {
-                    assertThat(writer.isDone()).as(b + ": waits for a reader").isFalse();
-                } finally {
-                    reader = openNonBlocking(fifo, Sys.O_RDONLY);
-                }
+                int reader = waitsForPeer(writer, fifo, Sys.O_RDONLY, b + ": waits for a reader");
                 try {
                     writer.get(10, TimeUnit.SECONDS).close();
                 } finally {
@@ -322,13 +316,7 @@ class RingTest {
                 // and one opened for reading waits for a writer (the kernel's first try opens it
                 // at once; a worker then waits on that descriptor); the writer finds its reader
                 Req<AioFile> readerOpen = aio.open(fifo, Fcntl.O_RDONLY, 0);
-                Thread.sleep(50);
-                int w = -1;
-                try {
-                    assertThat(readerOpen.isDone()).as(b + ": waits for a writer").isFalse();
-                } finally {
-                    w = openNonBlocking(fifo, Fcntl.O_WRONLY);
-                }
+                int w = waitsForPeer(readerOpen, fifo, Fcntl.O_WRONLY, b + ": waits for a writer");
                 assertThat(w).as("a reader is there for the writer").isNotNegative();
                 MemorySegment msg = Arena.ofAuto().allocateFrom("fifo!");
                 // written before the open is awaited: through the ring it completes at the
@@ -376,6 +364,23 @@ class RingTest {
     }
 
     /** open(2) of {@code p} with {@code access} | O_NONBLOCK, past jaio: the descriptor, or -errno. */
+    /**
+     * Asserts that {@code open} of a fifo is still waiting 50 ms on, then opens the other end
+     * non-blocking with {@code peerFlags} (whether or not the assertion held, so a failure never
+     * leaves the open waiting for ever) and returns that descriptor.
+     */
+    private static int waitsForPeer(Req<AioFile> open, Path fifo, int peerFlags, String what)
+            throws InterruptedException {
+        Thread.sleep(50);
+        int peer = -1;
+        try {
+            assertThat(open.isDone()).as(what).isFalse();
+        } finally {
+            peer = openNonBlocking(fifo, peerFlags);
+        }
+        return peer;
+    }
+
     private static int openNonBlocking(Path p, int access) {
         return (int) Sys.current().openat(Sys.AT_FDCWD, Arena.ofAuto().allocateFrom(p.toString()),
                 access | Sys.O_CLOEXEC | Fcntl.O_NONBLOCK, 0);
