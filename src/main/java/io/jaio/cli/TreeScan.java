@@ -4,6 +4,7 @@ import io.jaio.Aio;
 import io.jaio.Delivery;
 import io.jaio.DirEntry;
 import io.jaio.ErrnoException;
+import io.jaio.Fcntl;
 import io.jaio.FileStat;
 import io.jaio.ScanResult;
 import io.jaio.ThreadKind;
@@ -75,25 +76,32 @@ final class TreeScan implements Callable<Integer> {
         Main.Io io = Main.io();
         out = new Lines(io.out());
         err = io.err();
-        Progress progress = new Progress(err, "treescan");
+        Progress progress;
         long start = System.nanoTime();
         try (Aio aio = Aio.builder().delivery(Delivery.MANUAL).threads(virtual ? ThreadKind.VIRTUAL : ThreadKind.PLATFORM)
                 .minParallel(parallel).maxParallel(parallel).build()) {
             for (String root : roots) {
                 // As find: a root given with a trailing slash is followed if it is a symlink.
                 boolean follow = root.length() > 1 && root.endsWith("/");
-                (follow ? aio.stat(Path.of(root)) : aio.lstat(Path.of(root))).whenComplete((st, e) -> {
-                    if (e != null) {
-                        fail(root, e);
-                    } else if (st.isDirectory()) {
-                        dirs++;
-                        emit(root);
-                        scan(aio, root);
-                    } else {
-                        file(aio, root, st);
-                    }
-                });
+                // A root that opens as a directory is one; anything else is stat'ed. The open
+                // saves the stat of the common case and, since the scan itself opens and
+                // closes directories, linking a native handle of its own (statx's, about 6 ms
+                // of a scan of /usr).
+                aio.open(Path.of(root), Fcntl.O_PATH | Fcntl.O_DIRECTORY | (follow ? 0 : Fcntl.O_NOFOLLOW), 0,
+                        (dir, e) -> {
+                            if (e == null) {
+                                aio.close(dir, (v, ignored) -> { });
+                                dirs++;
+                                emit(root);
+                                scan(aio, root);
+                            } else {
+                                statRoot(aio, root, follow);
+                            }
+                        });
             }
+            // After the roots are submitted: the workers start on them while this thread asks
+            // whether stderr is a terminal (the progress line), which links a native handle.
+            progress = new Progress(err, "treescan");
             while (aio.nreqs() > 0) {
                 aio.pollWait();
                 aio.pollCb();
@@ -113,6 +121,21 @@ final class TreeScan implements Callable<Integer> {
                     + "JVM start-up and option parsing excluded)%n", dirs + files, secs, (dirs + files) / secs);
         }
         return failed == 0 ? 0 : 1;
+    }
+
+    /** A root that did not open as a directory: what lstat (stat, if followed) says it is. */
+    private void statRoot(Aio aio, String root, boolean follow) {
+        (follow ? aio.stat(Path.of(root)) : aio.lstat(Path.of(root))).whenComplete((st, e) -> {
+            if (e != null) {
+                fail(root, e);
+            } else if (st.isDirectory()) {
+                dirs++;
+                emit(root);
+                scan(aio, root);
+            } else {
+                file(aio, root, st);
+            }
+        });
     }
 
     private void scan(Aio aio, String dir) {
