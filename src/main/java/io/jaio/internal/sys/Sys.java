@@ -143,12 +143,19 @@ public final class Sys {
     public static void loadHandleHolders() {
         for (Class<?> owner : new Class<?>[] {Sys.class, LibC.class}) {    // ours, and the bindings' own holders
             for (Class<?> c : owner.getDeclaredClasses()) {
-                try {
-                    Class.forName(c.getName(), false, c.getClassLoader());
-                } catch (ClassNotFoundException e) {
-                    throw new AssertionError(e);
+                load(c);
+                for (Class<?> lazy : c.getDeclaredClasses()) {    // a binding's Lazy holder of its handle
+                    load(lazy);
                 }
             }
+        }
+    }
+
+    private static void load(Class<?> c) {
+        try {
+            Class.forName(c.getName(), false, c.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
         }
     }
 
