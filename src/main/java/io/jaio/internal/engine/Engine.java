@@ -796,9 +796,13 @@ public final class Engine {
             return false;
         }
         w.next = null;
-        if (started > wanted + lent || queued.get() > 0) {
-            // Paused or shrunk meanwhile (maxParallel), or others wait: the chain takes its
-            // turn in the queue, by priority, so it cannot starve them.
+        if (started > wanted + lent || (queued.get() > 0 && idle == 0)) {
+            // Paused or shrunk meanwhile (maxParallel), or others wait with no idle worker to
+            // take them: the chain takes its turn in the queue, by priority, so it cannot
+            // starve them. While a worker is parked for work, a queued request has a wake-up
+            // in flight to it (see awaitTasksLocked), and the chain goes on here: requeueing
+            // it sent this worker through reqLock and often to sleep, a futex call on 1 read
+            // in 15 of a device-bound run.
             requeue(t);
             return false;
         }
