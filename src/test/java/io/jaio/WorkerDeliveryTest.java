@@ -188,23 +188,32 @@ class WorkerDeliveryTest {
         // LeakCheck verifies that the result descriptor is closed once the dispatcher has left.
     }
 
-    /** A chain that keeps its worker busy must not starve a queued request of higher priority. */
-    @Test
-    void aChainOnTheOnlyWorkerDoesNotStarveAQueuedRequest() throws Exception {
-        try (Aio aio = auto(ThreadKind.PLATFORM, 1)) {
+    /**
+     * Chains that keep workers busy must not starve a queued request of higher priority: with
+     * every worker in a chain, each chain yields its turn to the queue; with workers to spare,
+     * a chain goes on while a parked worker is woken for the queued request (runChained), so
+     * that wake-up must arrive.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"1, 1", "4, 4", "4, 2", "8, 3", "8, 8"})
+    void chainsDoNotStarveAQueuedRequest(int workers, int chains) throws Exception {
+        try (Aio aio = auto(ThreadKind.PLATFORM, workers)) {
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             Aio low = aio.withPriority(-4);
-            Runnable[] next = new Runnable[1];
-            next[0] = () -> low.busy(java.time.Duration.ofNanos(1000), (v, e) -> {
-                if (!stop.get()) {
-                    next[0].run();
-                }
-            });
-            next[0].run();
+            for (int c = 0; c < chains; c++) {
+                Runnable[] next = new Runnable[1];
+                next[0] = () -> low.busy(java.time.Duration.ofNanos(1000), (v, e) -> {
+                    if (!stop.get()) {
+                        next[0].run();
+                    }
+                });
+                next[0].run();
+            }
             Thread.sleep(50);
-            Req<Void> high = aio.withPriority(4).nop();
             try {
-                high.get(5, TimeUnit.SECONDS);
+                for (int i = 0; i < 20; i++) {
+                    aio.withPriority(4).nop().get(5, TimeUnit.SECONDS);
+                }
             } finally {
                 stop.set(true);
             }
