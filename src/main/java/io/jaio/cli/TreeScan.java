@@ -94,6 +94,8 @@ final class TreeScan implements Callable<Integer> {
                                 dirs++;
                                 emit(root);
                                 scan(aio, root);
+                            } else if (follow && e instanceof ErrnoException x && "ENOTDIR".equals(x.errnoName())) {
+                                fail(root, e);    // "file/": as find, not a directory (Path.of drops the slash)
                             } else {
                                 statRoot(aio, root, follow);
                             }

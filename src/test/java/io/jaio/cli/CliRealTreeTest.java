@@ -242,6 +242,14 @@ class CliRealTreeTest {
         assertThat(notDir.code()).isEqualTo(1);
         assertThat(notDir.err()).contains("Not a directory");
         assertThat(Files.exists(out.resolve("none"))).isFalse();
+        // A file named with a trailing slash is not a directory, for treescan as for find.
+        Path fileLink = Files.createSymbolicLink(out.resolve("flink"), out.resolve("real/f"));
+        for (Path p : new Path[] {out.resolve("real/f"), fileLink}) {
+            CliTest.Result file = run("treescan", p + "/");
+            assertThat(file.code()).as(p + "/").isEqualTo(1);
+            assertThat(file.outText()).as(p + "/").isEmpty();
+            assertThat(file.err()).as(p + "/").contains(p + "/: ").contains("ENOTDIR");
+        }
     }
 
     @Test
