@@ -198,6 +198,13 @@ class WorkerDeliveryTest {
     @org.junit.jupiter.params.provider.CsvSource({"1, 1", "4, 4", "4, 2", "8, 3", "8, 8"})
     void chainsDoNotStarveAQueuedRequest(int workers, int chains) throws Exception {
         try (Aio aio = auto(ThreadKind.PLATFORM, workers)) {
+            // Every worker started first (they start on demand), so the spare ones are parked
+            // for work while the chains run: the case where a chain goes on past the queue.
+            for (int i = 0; i < workers; i++) {
+                aio.busy(java.time.Duration.ofMillis(50));
+            }
+            aio.flush();
+            assertThat(aio.nthreads()).isEqualTo(workers);
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             Aio low = aio.withPriority(-4);
             for (int c = 0; c < chains; c++) {

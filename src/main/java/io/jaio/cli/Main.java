@@ -70,8 +70,9 @@ public final class Main {
         }
         // Success returns instead: Runtime.exit looks up the System.Logger "java.lang.Runtime"
         // to log the exit, and starting the logging framework cost about 10 ms of a treescan's
-        // 0.4 s (async-profiler). Every thread jaio starts is a daemon, so the JVM ends here
-        // with status 0 once the shutdown hooks have run, as System.exit(0) would.
+        // 0.4 s (async-profiler). Every thread still alive here is a daemon (the engine's; a
+        // command's own pools are closed before it returns), so the JVM ends with status 0
+        // once the shutdown hooks have run, as System.exit(0) would.
     }
 
     /** True once {@link #main} writes to the process's own standard output (not a test's stream). */

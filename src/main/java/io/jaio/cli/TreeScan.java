@@ -8,6 +8,7 @@ import io.jaio.Fcntl;
 import io.jaio.FileStat;
 import io.jaio.ScanResult;
 import io.jaio.ThreadKind;
+import io.jaio.internal.sys.Errno;
 import io.jaio.internal.sys.Names;
 
 import java.io.IOException;
@@ -21,8 +22,9 @@ import java.util.concurrent.Callable;
 
 /**
  * IO::AIO's treescan: a recursive parallel scan. Prints every path, the roots included, as
- * find does (in no particular order), or with --count the totals. Never follows a symlink, not
- * even a root given as one.
+ * find does (in no particular order), or with --count the totals. Never follows a symlink,
+ * except a root given with a trailing slash (as find DIR/); such a root that is not a
+ * directory is an error (ENOTDIR), as for find.
  *
  * <p>Each directory is listed with readdirx (getdents64 alone): where the file system reports
  * each entry's type (d_type), the scan recurses on directories without any stat. A directory
@@ -94,7 +96,7 @@ final class TreeScan implements Callable<Integer> {
                                 dirs++;
                                 emit(root);
                                 scan(aio, root);
-                            } else if (follow && e instanceof ErrnoException x && "ENOTDIR".equals(x.errnoName())) {
+                            } else if (follow && e instanceof ErrnoException x && x.errno() == Errno.ENOTDIR) {
                                 fail(root, e);    // "file/": as find, not a directory (Path.of drops the slash)
                             } else {
                                 statRoot(aio, root, follow);

@@ -539,8 +539,9 @@ public final class Engine {
             // it as soon as the callback returns, so nobody is woken and nobody can take it
             // first (a worker woken for it would find it gone, and park again). Only the
             // first: a callback that submits a burst, or goes on computing, delays at most
-            // one. The worker runs it only if nothing is queued by then; else it goes back to
-            // the queue and waits its turn by priority (workerLoop).
+            // one. The worker runs it if nothing is queued by then, or a parked worker will
+            // take what is; else it goes back to the queue and waits its turn by priority
+            // (runChained).
             selfTaker = null;
             ready.incrementAndGet();    // before the claim, which a cancel may undo at once
             if (t.moveFrom(Task.QUEUED, Task.CLAIMED)) {
@@ -799,9 +800,9 @@ public final class Engine {
         if (started > wanted + lent || (queued.get() > 0 && idle == 0)) {
             // Paused or shrunk meanwhile (maxParallel), or others wait with no idle worker to
             // take them: the chain takes its turn in the queue, by priority, so it cannot
-            // starve them. While a worker is parked for work, the queue has a wake-up in
-            // flight to it (see awaitTasksLocked), and the chain goes on here until that
-            // worker is up: requeueing sent this worker through reqLock and often to sleep, a
+            // starve them. While a worker is parked for work, push has woken it for the queue
+            // (wakeIdle; or left the request to a worker spinning for work, which takes it),
+            // and the chain goes on here meanwhile: requeueing sent this worker through reqLock and often to sleep, a
             // futex call on 1 read in 15 of a device-bound run, and with 4 workers behind 64
             // cached reads a cascade of wake-ups that halved AUTO's throughput. A stricter
             // test (go on only while queued <= idle: a parked worker for each queued request)
