@@ -96,14 +96,21 @@ final class Results {
     }
 
     /**
-     * Takes bellLock, spinning while its holder finishes: it holds it across one eventfd write
-     * or read, about a microsecond. Parking instead cost two futex calls and a wake-up on each
-     * MANUAL round trip, where the polling thread releases a result while the worker that
-     * published it is still ringing (async-profiler: 30% of a nop ping-pong's CPU samples in
-     * futex). Parks after {@value #BELL_SPIN_NANOS} ns, as when the holder was preempted.
+     * Takes bellLock, spinning while its holder finishes: it holds it across at most three
+     * eventfd syscalls (one, commonly; a pipe's drain, or close(2) at the end), a few
+     * microseconds. Parking instead cost two futex calls and a wake-up on each MANUAL round
+     * trip, where the polling thread releases a result while the worker that published it is
+     * still ringing (async-profiler: 30% of a nop ping-pong's CPU samples in futex). Parks
+     * after {@value #BELL_SPIN_NANOS} ns, as when the holder was preempted, and at once on a
+     * virtual thread: spinning would hold its carrier, and parking one costs no futex call.
+     * (Spin hints, not Spin's yields: the holder is running, not waiting to run.)
      */
     private void lockBell() {
         if (bellLock.tryLock()) {
+            return;
+        }
+        if (Thread.currentThread().isVirtual()) {
+            bellLock.lock();
             return;
         }
         long end = System.nanoTime() + BELL_SPIN_NANOS;
