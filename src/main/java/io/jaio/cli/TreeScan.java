@@ -93,9 +93,7 @@ final class TreeScan implements Callable<Integer> {
                         (dir, e) -> {
                             if (e == null) {
                                 aio.close(dir, (v, ignored) -> { });
-                                dirs++;
-                                emit(root);
-                                scan(aio, root);
+                                rootDirectory(aio, root);
                             } else if (follow && e instanceof ErrnoException x && x.errno() == Errno.ENOTDIR) {
                                 fail(root, e);    // "file/": as find, not a directory (Path.of drops the slash)
                             } else {
@@ -133,13 +131,17 @@ final class TreeScan implements Callable<Integer> {
             if (e != null) {
                 fail(root, e);
             } else if (st.isDirectory()) {
-                dirs++;
-                emit(root);
-                scan(aio, root);
+                rootDirectory(aio, root);
             } else {
                 file(aio, root, st);
             }
         });
+    }
+
+    private void rootDirectory(Aio aio, String root) {
+        dirs++;
+        emit(root);
+        scan(aio, root);
     }
 
     private void scan(Aio aio, String dir) {

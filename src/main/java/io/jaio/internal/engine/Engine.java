@@ -802,9 +802,10 @@ public final class Engine {
             // take them: the chain takes its turn in the queue, by priority, so it cannot
             // starve them. While a worker is parked for work, push has woken it for the queue
             // (wakeIdle; or left the request to a worker spinning for work, which takes it),
-            // and the chain goes on here meanwhile: requeueing sent this worker through reqLock and often to sleep, a
-            // futex call on 1 read in 15 of a device-bound run, and with 4 workers behind 64
-            // cached reads a cascade of wake-ups that halved AUTO's throughput. A stricter
+            // and the chain goes on here meanwhile: requeueing sent this worker through
+            // reqLock and often to sleep, a futex call on 1 read in 15 of a device-bound run,
+            // and with 4 workers behind 64 cached reads a cascade of wake-ups that halved
+            // AUTO's throughput. A stricter
             // test (go on only while queued <= idle: a parked worker for each queued request)
             // measured as slow as requeueing (cached, AUTO, inlineReadMax 0: 0.60 M reads/s
             // against 1.05 M).
@@ -1047,23 +1048,7 @@ public final class Engine {
      * while another thread delivers (a callback is short); false if the lock stays held.
      */
     private boolean awaitDeliveryLock() {
-        if (pollLock.tryLock()) {
-            return true;
-        }
-        // Watches the lock with plain reads (a failed tryLock is a compare-and-set that takes
-        // the lock's cache line from its holder) and reads the clock every 32 turns, not every
-        // turn: both seen in a device-bound profile, where this wait was a fifth of jaio's
-        // user-space samples.
-        long end = System.nanoTime() + HANDOFF_SPIN_NANOS;
-        for (int turn = 1; ; turn++) {
-            Thread.onSpinWait();
-            if (!pollLock.isLocked() && pollLock.tryLock()) {
-                return true;
-            }
-            if ((turn & 31) == 0 && System.nanoTime() - end > 0) {
-                return false;
-            }
-        }
+        return Spin.tryLockFor(pollLock, HANDOFF_SPIN_NANOS);
     }
 
     /**

@@ -103,26 +103,10 @@ final class Results {
      * still ringing (async-profiler: 30% of a nop ping-pong's CPU samples in futex). Parks
      * after {@value #BELL_SPIN_NANOS} ns, as when the holder was preempted, and at once on a
      * virtual thread: spinning would hold its carrier, and parking one costs no futex call.
-     * (Spin hints, not Spin's yields: the holder is running, not waiting to run.)
      */
     private void lockBell() {
-        if (bellLock.tryLock()) {
-            return;
-        }
-        if (Thread.currentThread().isVirtual()) {
+        if (Thread.currentThread().isVirtual() || !Spin.tryLockFor(bellLock, BELL_SPIN_NANOS)) {
             bellLock.lock();
-            return;
-        }
-        long end = System.nanoTime() + BELL_SPIN_NANOS;
-        for (int turn = 1; ; turn++) {
-            Thread.onSpinWait();
-            if (!bellLock.isLocked() && bellLock.tryLock()) {
-                return;
-            }
-            if ((turn & 31) == 0 && System.nanoTime() - end > 0) {
-                bellLock.lock();
-                return;
-            }
         }
     }
 
