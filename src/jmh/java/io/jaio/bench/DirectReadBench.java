@@ -59,8 +59,12 @@ public class DirectReadBench {
     @Setup
     public void setup() throws Exception {
         dir = Files.createTempDirectory(Path.of(System.getProperty("jaio.bench.dir", System.getProperty("java.io.tmpdir"))), "jaio-direct");
-        file = BenchData.file(dir, fileMiB);
-        blocks = (long) fileMiB * (1 << 20) / BLOCK;
+        // -Djaio.bench.directFile=PATH reads an existing file (kept), so fio can read the same
+        // blocks in the same session: on a virtual disk a freshly written file and one written
+        // long ago can differ several-fold in reads per second (the host's own cache).
+        String given = System.getProperty("jaio.bench.directFile");
+        file = given != null ? Path.of(given) : BenchData.file(dir, fileMiB);
+        blocks = Files.size(file) / BLOCK;
         aio = Aio.builder().delivery(Delivery.MANUAL).threads(ThreadKind.PLATFORM)
                 .minParallel(DEPTH).maxParallel(DEPTH).build();
         var opened = aio.open(file, Fcntl.O_RDONLY | Fcntl.O_DIRECT, 0);
@@ -96,7 +100,8 @@ public class DirectReadBench {
         arena.close();
         fcPool.shutdownNow();
         fc.close();
-        BenchData.delete(dir);
+        if (System.getProperty("jaio.bench.directFile") == null) BenchData.delete(dir);
+        else Files.delete(dir);
     }
 
     /** Keeps DEPTH reads in flight until READS have completed; the bench thread polls. */
