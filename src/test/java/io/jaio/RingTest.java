@@ -441,6 +441,66 @@ class RingTest {
         }
     }
 
+    /**
+     * Requests that wait in the kernel (pipe reads here, device reads in use) queued by one
+     * callback of a pollCb batch are handed to the kernel before the batch's later callbacks
+     * run, not at its end: a later callback's write into the pipe is taken by the read at once.
+     * Handed over at the batch's end, the read would meet those bytes only after that callback
+     * had returned, and the pipe would stay readable meanwhile.
+     */
+    @Test
+    void readsThatWaitInTheKernelAreHandedOverBeforeTheBatchEnds() throws Exception {
+        Sys sys = Sys.current();
+        int[][] pipes = new int[3][];
+        for (int i = 0; i < pipes.length; i++) {
+            assertThat(sys.pipe2(Sys.O_CLOEXEC)).isZero();
+            pipes[i] = new int[] {sys.pipeReadFd(), sys.pipeWriteFd()};
+        }
+        MemorySegment data = Arena.ofAuto().allocate(8);
+        try (Aio aio = ring(Delivery.MANUAL)) {
+            // A read the kernel holds: the ring learns that what it hands over waits.
+            Req<Long> first = aio.read(AioFile.borrow(pipes[0][0]), Aio.CURRENT_POSITION, 8, Arena.ofAuto().allocate(8), 0);
+            List<Req<Long>> queued = new ArrayList<>();
+            boolean[] stillReadable = {true};
+            aio.nop((v, e) -> {
+                for (int i = 1; i <= 2; i++) {
+                    queued.add(aio.read(AioFile.borrow(pipes[i][0]), Aio.CURRENT_POSITION, 8, Arena.ofAuto().allocate(8), 0));
+                }
+            });
+            aio.nop((v, e) -> {
+                // The same pollCb batch: the reads above are in the kernel if they were handed over.
+                assertThat(sys.write(pipes[1][1], data, 8)).isEqualTo(8);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                while ((stillReadable[0] = sys.poll(pipes[1][0], Sys.POLLIN, 10) > 0) && System.nanoTime() < end) {
+                    // the kernel's retry of the read runs as task work of this thread, on a syscall's return
+                }
+            });
+            try {
+                while (aio.npending() < 2) {
+                    Thread.sleep(1);    // both nops done, so one pollCb delivers them together
+                }
+                assertThat(aio.pollCb()).isGreaterThanOrEqualTo(2);
+                assertThat(stillReadable[0]).as("the read took the bytes while the batch ran").isFalse();
+            } finally {
+                // Whatever happened above, the reads the kernel holds get their bytes, or
+                // closing the Aio would wait for them.
+                assertThat(sys.write(pipes[0][1], data, 8)).isEqualTo(8);
+                assertThat(sys.write(pipes[2][1], data, 8)).isEqualTo(8);
+            }
+            aio.flush();
+            assertThat(first.join()).isEqualTo(8);
+            assertThat(queued).hasSize(2);
+            for (Req<Long> q : queued) {
+                assertThat(q.join()).isEqualTo(8);
+            }
+        } finally {
+            for (int[] p : pipes) {
+                sys.close(p[0]);
+                sys.close(p[1]);
+            }
+        }
+    }
+
     /** The result descriptor works for an event loop: readable when a ring completion waits, not after pollCb. */
     @Test
     void theResultDescriptorSignalsRingCompletions() throws Exception {
