@@ -64,7 +64,7 @@ public final class Main {
         ownStdout = true;
         PrintStream out = new PrintStream(new java.io.BufferedOutputStream(
                 new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 13), false, StandardCharsets.UTF_8);
-        int status = run(out, System.err, args);
+        int status = run(out, System.err, Argv.exact(args));
         if (status != 0) {
             System.exit(status);
         }

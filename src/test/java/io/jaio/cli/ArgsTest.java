@@ -183,4 +183,18 @@ class ArgsTest {
         int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
+
+    /** /proc/self/cmdline's layout: every argument NUL-terminated, an empty one included. */
+    @Test
+    void cmdlineSplitsIntoTheExactArguments() {
+        byte[] cmdline = {'j', 0, 0, 'd', (byte) 0xff, 0, 'x', 0};
+        List<byte[]> parts = Argv.split(cmdline);
+        assertThat(parts).hasSize(4);
+        assertThat(parts.get(1)).isEmpty();
+        assertThat(parts.get(2)).containsExactly('d', (byte) 0xff);
+        // Arguments the JVM decoded without loss are returned as they are, with no /proc read.
+        String[] plain = {"treescan", "/tmp/é"};
+        assertThat(Argv.exact(plain)).isSameAs(plain);
+    }
+
 }

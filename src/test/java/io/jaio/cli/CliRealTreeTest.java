@@ -356,6 +356,32 @@ class CliRealTreeTest {
         assertThat(o.err).contains("jaio: cp: " + copy + ": ").contains("EFBIG").doesNotContain(big + ":");
     }
 
+    /**
+     * Arguments whose bytes are not UTF-8 name their files exactly: the JVM hands main such an
+     * argument with U+FFFD in place of each bad byte, so treescan and cp read the bytes back
+     * (from /proc/self/cmdline). The shell passes the raw bytes, as a user's would.
+     */
+    @Test
+    void argumentsThatAreNotUtf8NameTheirFilesExactly() throws Exception {
+        Path base = Files.createDirectory(shared.resolve("argv"));
+        String dir = "'" + base + "'/$'d\\xff\\xfe'";
+        sh("bash", "-c", "mkdir " + dir + " && touch " + dir + "/$'f\\xfa' " + dir + "/plain");
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> jaio = List.of("bash", "-c", "exec \"$@\" " + "treescan -0 " + dir, "bash", java,
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.jaio.cli.Main");
+        Outcome scan = outcome(jaio);
+        Outcome find = outcome(List.of("bash", "-c", "find " + dir + " -print0"));
+        assertThat(scan.code).as(scan.err).isZero();
+        assertThat(records(scan.out)).hasSize(3).isEqualTo(records(find.out));
+
+        String copy = "'" + base + "'/$'c\\xff'";
+        List<String> cp = new ArrayList<>(jaio);
+        cp.set(2, "exec \"$@\" cp " + dir + " " + copy);
+        Outcome o = outcome(cp);
+        assertThat(o.code).as(o.err).isZero();
+        assertThat(exit("bash", "-c", "test -f " + copy + "/$'f\\xfa' && test -f " + copy + "/plain")).isZero();
+    }
+
     record Outcome(int code, byte[] out, String err) {}
 
     static Outcome outcome(List<String> cmd) throws Exception {
