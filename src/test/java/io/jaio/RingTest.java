@@ -467,6 +467,9 @@ class RingTest {
                     queued.add(aio.read(AioFile.borrow(pipes[i][0]), Aio.CURRENT_POSITION, 8, Arena.ofAuto().allocate(8), 0));
                 }
             });
+            while (aio.npending() < 1) {
+                Thread.sleep(1);    // the first nop done before the second is submitted: delivered in that order
+            }
             aio.nop((v, e) -> {
                 // The same pollCb batch: the reads above are in the kernel if they were handed over.
                 assertThat(sys.write(pipes[1][1], data, 8)).isEqualTo(8);

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The command line's arguments as the bytes the process was given. The JVM decodes argv with
- * the platform encoding and replaces bytes it cannot decode (U+FFFD, or '?' outside UTF-8), so
+ * the platform encoding and replaces bytes it cannot decode with U+FFFD, so
  * a file name that is not valid UTF-8 cannot be named on the command line through
  * {@code main}'s Strings. Where that happened, the bytes are read back from
  * /proc/self/cmdline (the process's argv, NUL-terminated, main's arguments last) and decoded
@@ -24,10 +24,9 @@ final class Argv {
     /** {@code args} with lossily decoded arguments replaced by their exact bytes; {@code args} itself when none was. */
     static String[] exact(String[] args) {
         Charset platform = platform();
-        boolean utf8 = platform.name().equals("UTF-8");
         boolean lossy = false;
         for (String a : args) {
-            if (a.indexOf('\uFFFD') >= 0 || (!utf8 && a.indexOf('?') >= 0)) {
+            if (a.indexOf('\uFFFD') >= 0) {
                 lossy = true;
                 break;
             }

@@ -2,12 +2,12 @@ package io.jaio.cli;
 
 import io.jaio.Aio;
 import io.jaio.ErrnoException;
+import io.jaio.internal.sys.Errno;
 import io.jaio.FileStat;
 import io.jaio.Req;
 import io.jaio.TreeOptions;
 import io.jaio.TreeStats;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,7 +70,10 @@ final class Copy implements Callable<Integer> {
             if (srcStat == null) {
                 return 1;
             }
-            Path from = followSrc ? Path.of(src).toRealPath() : Path.of(src);
+            Path from = followSrc ? now(aio.realpath(Path.of(src)), src, err) : Path.of(src);
+            if (from == null) {
+                return 1;
+            }
             String target = dst;
             FileStat dstStat = now(aio.stat(Path.of(dst)), null, err);
             if (dst.endsWith("/") && (dstStat == null || !dstStat.isDirectory()) && !srcStat.isDirectory()) {
@@ -94,7 +97,7 @@ final class Copy implements Callable<Integer> {
                     ? target + " is incomplete (to finish it: jaio cp --force -- "
                             + Main.shellWord(Main.trimSlashes(src) + "/.") + " " + Main.shellWord(target) + ")"
                     : target + " may be incomplete (rerun with --force to finish it)";
-            if (srcStat.isDirectory() && inside(target, src)) {
+            if (srcStat.isDirectory() && inside(aio, target, src)) {
                 err.println("jaio: cp: cannot copy a directory, '" + src + "', into itself, '" + target + "'");
                 return 1;
             }
@@ -113,29 +116,43 @@ final class Copy implements Callable<Integer> {
                 progress.done();
             }
             return st != null && st.failures() == 0 ? 0 : 1;
-        } catch (java.io.IOException e) {
-            err.println("jaio: cp: " + src + ": " + e.getMessage());
-            return 1;
         }
     }
 
-    /** True if {@code target} would lie inside the directory {@code dir} (or be it). */
-    private static boolean inside(String target, String dir) {
+    /**
+     * True if {@code target} would lie inside the directory {@code dir} (or be it). Resolved
+     * through jaio's own realpath and lstat, not the JDK's: a name recovered from the command
+     * line's bytes (Argv) is only meaningful to jaio's byte mapping.
+     */
+    private static boolean inside(Aio aio, String target, String dir) {
         try {
-            Path real = Path.of(dir).toRealPath();
+            Path real = aio.realpath(Path.of(dir)).join();
             Path t = Path.of(target).toAbsolutePath().normalize();
             // The deepest part of target that exists, resolved, with the rest appended.
             Path existing = t;
-            while (existing != null && !java.nio.file.Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            while (existing != null && !exists(aio, existing)) {
                 existing = existing.getParent();
             }
             if (existing == null) {
                 return false;
             }
-            Path resolved = existing.toRealPath().resolve(existing.relativize(t));
+            Path resolved = aio.realpath(existing).join().resolve(existing.relativize(t));
             return resolved.startsWith(real);
-        } catch (IOException e) {
+        } catch (CompletionException e) {
             return false;    // the copy itself will report what is wrong
+        }
+    }
+
+    /** lstat succeeds; false where the name is missing (ENOENT, ENOTDIR), other errors thrown. */
+    private static boolean exists(Aio aio, Path p) {
+        try {
+            aio.lstat(p).join();
+            return true;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof ErrnoException x && (x.errno() == Errno.ENOENT || x.errno() == Errno.ENOTDIR)) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -367,7 +367,8 @@ class CliRealTreeTest {
         String dir = "'" + base + "'/$'d\\xff\\xfe'";
         sh("bash", "-c", "mkdir " + dir + " && touch " + dir + "/$'f\\xfa' " + dir + "/plain");
         String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> jaio = List.of("bash", "-c", "exec \"$@\" " + "treescan -0 " + dir, "bash", java,
+        // The child's JVM must map names as UTF-8 whatever this test's locale (bin/jaio sees to that).
+        List<String> jaio = List.of("bash", "-c", "export LC_ALL=C.UTF-8; exec \"$@\" " + "treescan -0 " + dir, "bash", java,
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.jaio.cli.Main");
         Outcome scan = outcome(jaio);
         Outcome find = outcome(List.of("bash", "-c", "find " + dir + " -print0"));
@@ -376,10 +377,16 @@ class CliRealTreeTest {
 
         String copy = "'" + base + "'/$'c\\xff'";
         List<String> cp = new ArrayList<>(jaio);
-        cp.set(2, "exec \"$@\" cp " + dir + " " + copy);
+        cp.set(2, "export LC_ALL=C.UTF-8; exec \"$@\" cp " + dir + " " + copy);
         Outcome o = outcome(cp);
         assertThat(o.code).as(o.err).isZero();
         assertThat(exit("bash", "-c", "test -f " + copy + "/$'f\\xfa' && test -f " + copy + "/plain")).isZero();
+        // The guard against copying a directory into itself resolves such names too.
+        cp.set(2, "export LC_ALL=C.UTF-8; exec \"$@\" cp " + dir + " " + dir + "/sub");
+        Outcome into = outcome(cp);
+        assertThat(into.code).isEqualTo(1);
+        assertThat(into.err).contains("into itself");
+        assertThat(exit("bash", "-c", "test ! -e " + dir + "/sub")).isZero();
     }
 
     record Outcome(int code, byte[] out, String err) {}

@@ -82,8 +82,10 @@ final class Ring {
      * syscalls; on a device, the reads a batch's first callbacks queued would otherwise wait
      * for its last callback. On the virtual disk this was measured on, the batches fell into
      * step (all 64 reads in flight completed together, and the device idled while they were
-     * delivered and resubmitted): 0.73-0.85× fio's reads per second, 0.91-0.99× handing them
-     * over in twos (README, Backends). A hint: written by the entering thread, read racily.
+     * delivered and resubmitted): 0.71-0.78× fio's reads per second, 0.82-0.99× handing them
+     * over in twos (README, Backends). A hint, written by the entering thread: its count of
+     * completions posted during the enter may include other requests', and the next enter
+     * corrects it.
      */
     private volatile boolean deviceBound;
     private static final int EARLY_BATCH = 2;
