@@ -2,7 +2,6 @@ package io.jaio.cli;
 
 import io.jaio.Aio;
 import io.jaio.ErrnoException;
-import io.jaio.internal.sys.Errno;
 import io.jaio.FileStat;
 import io.jaio.Req;
 import io.jaio.TreeOptions;
@@ -143,16 +142,13 @@ final class Copy implements Callable<Integer> {
         }
     }
 
-    /** lstat succeeds; false where the name is missing (ENOENT, ENOTDIR), other errors thrown. */
+    /** lstat succeeds (any failure counts as missing, as Files.exists had it). */
     private static boolean exists(Aio aio, Path p) {
         try {
             aio.lstat(p).join();
             return true;
         } catch (CompletionException e) {
-            if (e.getCause() instanceof ErrnoException x && (x.errno() == Errno.ENOENT || x.errno() == Errno.ENOTDIR)) {
-                return false;
-            }
-            throw e;
+            return false;
         }
     }
 
