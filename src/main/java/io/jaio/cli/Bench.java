@@ -139,7 +139,7 @@ final class Bench implements Callable<Integer> {
             }
         }, "jaio-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        Aio.Builder b = Aio.builder().delivery(delivery == DeliveryChoice.MANUAL ? Delivery.MANUAL : Delivery.AUTO);    // the library's default backend unless --backend
+        Aio.Builder b = Main.aio().delivery(delivery == DeliveryChoice.MANUAL ? Delivery.MANUAL : Delivery.AUTO);    // the library's default backend unless --backend
         if (backend != null) {
             b.backend(backend);
         }

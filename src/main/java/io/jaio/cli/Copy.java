@@ -62,7 +62,7 @@ final class Copy implements Callable<Integer> {
     private volatile String finish = "nothing may have been copied yet";
 
     private int copy(PrintStream err) {
-        try (Aio aio = Aio.builder().minParallel(parallel).maxParallel(parallel).build()) {
+        try (Aio aio = Main.aio().minParallel(parallel).maxParallel(parallel).build()) {
             // As GNU cp: SRC with a trailing slash is followed if it is a symlink to a directory.
             boolean followSrc = src.length() > 1 && src.endsWith("/");
             FileStat srcStat = now(followSrc ? aio.stat(Path.of(src)) : aio.lstat(Path.of(src)), src, err);

@@ -1,5 +1,7 @@
 package io.jaio.cli;
 
+import io.jaio.Aio;
+
 import java.nio.file.Path;
 
 import java.io.PrintStream;
@@ -8,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -36,10 +39,33 @@ public final class Main {
                     "Commands: " + String.join(", ", COMMANDS.keySet()) + ". 'jaio COMMAND --help' describes each."),
             List.of(), List.of(new Args.Params("ARGS", 0, Integer.MAX_VALUE, "The command's options and arguments.")));
 
-    /** Where commands write: their output and their diagnostics; {@code processStderr}: err is the process's own. */
-    record Io(PrintStream out, PrintStream err, boolean processStderr) {}
+    /**
+     * Where commands write: their output and their diagnostics; {@code processStderr}: err is the
+     * process's own; {@code faults}: failures of the command's own callbacks (see {@link #aio()}).
+     */
+    record Io(PrintStream out, PrintStream err, boolean processStderr, AtomicInteger faults) {
+        Io(PrintStream out, PrintStream err, boolean processStderr) {
+            this(out, err, processStderr, new AtomicInteger());
+        }
+    }
 
     static final ThreadLocal<Io> IO = ThreadLocal.withInitial(() -> new Io(System.out, new NameBytes(System.err), true));
+
+    /**
+     * An engine builder for a command. What one of the command's callbacks throws reaches the
+     * engine's error handler, not the command: the work that callback was to do (a subtree
+     * to scan, say) is lost. So it is reported, and the command exits 1 however the rest ended.
+     */
+    static Aio.Builder aio() {
+        Io io = io();
+        return Aio.builder().errorHandler(e -> {
+            io.faults().incrementAndGet();
+            Progress.clearCurrent();
+            StackTraceElement[] at = e.getStackTrace();
+            io.err().println("jaio: internal error, some work was not done: " + e
+                    + (at.length > 0 ? " (at " + at[0] + ")" : ""));
+        });
+    }
 
     /**
      * Diagnostics that print each string's own bytes: a file name that is not UTF-8 (held in
@@ -118,7 +144,8 @@ public final class Main {
                 return 2;
             }
             try {
-                return writeChecked(out, err, args[0], work.call());
+                int code = work.call();
+                return writeChecked(out, err, args[0], code == 0 && IO.get().faults().get() > 0 ? 1 : code);
             } catch (Args.Usage u) {
                 Args.explain(u, args[0], err);
                 return 2;

@@ -43,7 +43,7 @@ final class Move implements Callable<Integer> {
     private volatile String state = "nothing moved yet";
 
     private int move(PrintStream err) {
-        try (Aio aio = Aio.create()) {
+        try (Aio aio = Main.aio().build()) {
             Path from = Path.of(src);
             Path to = Path.of(dst);
             FileStat target = join(aio.stat(to));

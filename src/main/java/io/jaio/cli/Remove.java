@@ -59,7 +59,7 @@ final class Remove implements Callable<Integer> {
 
     private int remove(PrintStream err) {
         int status = 0;
-        try (Aio aio = Aio.builder().minParallel(parallel).maxParallel(parallel).build()) {
+        try (Aio aio = Main.aio().minParallel(parallel).maxParallel(parallel).build()) {
             Progress progress = new Progress(err, "rm");
             long[] before = {0};    // entries removed under earlier arguments
             TreeOptions options = TreeOptions.defaults().limit(inFlight).onProgress(

@@ -80,7 +80,7 @@ final class TreeScan implements Callable<Integer> {
         err = io.err();
         Progress progress;
         long start = System.nanoTime();
-        try (Aio aio = Aio.builder().delivery(Delivery.MANUAL).threads(virtual ? ThreadKind.VIRTUAL : ThreadKind.PLATFORM)
+        try (Aio aio = Main.aio().delivery(Delivery.MANUAL).threads(virtual ? ThreadKind.VIRTUAL : ThreadKind.PLATFORM)
                 .minParallel(parallel).maxParallel(parallel).build()) {
             for (String root : roots) {
                 // As find: a root given with a trailing slash is followed if it is a symlink.

@@ -389,6 +389,24 @@ class CliRealTreeTest {
         assertThat(exit("bash", "-c", "test ! -e " + dir + "/sub")).isZero();
     }
 
+    /**
+     * A command whose own callback fails exits 1 and says so: the engine hands what a callback
+     * throws to its error handler, and the work it was to do is lost. Reproduced as a user met
+     * it: the JVM run directly (not through bin/jaio, which sets a UTF-8 locale) under the C
+     * locale cannot make a Path of a non-ASCII name, so scanning such a subtree throws.
+     */
+    @Test
+    void aCallbackThatFailsMakesTheCommandFail() throws Exception {
+        Path base = Files.createDirectory(shared.resolve("fault"));
+        // Made by the shell: this test's own JVM may run in the C locale too.
+        sh("bash", "-c", "mkdir -p '" + base + "'/$'d\\xc3\\xa9j\\xc3\\xa0/deep' && touch '" + base + "'/$'d\\xc3\\xa9j\\xc3\\xa0/deep/f'");
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Outcome o = outcome(List.of("env", "LC_ALL=C", java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), "io.jaio.cli.Main", "treescan", base.toString()));
+        assertThat(o.code).as(o.err).isEqualTo(1);
+        assertThat(o.err).contains("jaio: internal error, some work was not done: ").contains("InvalidPathException");
+    }
+
     record Outcome(int code, byte[] out, String err) {}
 
     static Outcome outcome(List<String> cmd) throws Exception {
