@@ -65,6 +65,10 @@ public class DirectReadBench {
         String given = System.getProperty("jaio.bench.directFile");
         file = given != null ? Path.of(given) : BenchData.file(dir, fileMiB);
         blocks = Files.size(file) / BLOCK;
+        if (blocks == 0) {
+            throw new IllegalArgumentException("jaio.bench.directFile: " + file + " holds no whole " + BLOCK
+                    + "-byte block to read (" + Files.size(file) + " bytes)");
+        }
         aio = Aio.builder().delivery(Delivery.MANUAL).threads(ThreadKind.PLATFORM)
                 .minParallel(DEPTH).maxParallel(DEPTH).build();
         var opened = aio.open(file, Fcntl.O_RDONLY | Fcntl.O_DIRECT, 0);
