@@ -69,6 +69,11 @@ final class Copy implements Callable<Integer> {
             if (srcStat == null) {
                 return 1;
             }
+            if (followSrc && !srcStat.isDirectory()) {
+                // The kernel's stat("f/") fails so, but a Path drops the slash before it gets there.
+                err.println("jaio: cp: cannot stat '" + src + "': Not a directory");
+                return 1;
+            }
             Path from = followSrc ? now(aio.realpath(Path.of(src)), src, err) : Path.of(src);
             if (from == null) {
                 return 1;
@@ -103,7 +108,9 @@ final class Copy implements Callable<Integer> {
             Progress progress = new Progress(err, "cp");
             TreeOptions options = TreeOptions.defaults().limit(inFlight).replace(force).onError((path, e) -> {
                 if (e instanceof ErrnoException x && x.errnoName().equals("EEXIST")) {
-                    progress.println("jaio: cp: " + path + ": exists (use --force to overwrite)");
+                    // Under --force only a non-directory in a directory's place is left standing.
+                    progress.println("jaio: cp: " + path + (force ? ": exists and is not a directory (cannot overwrite it with a directory)"
+                            : ": exists (use --force to overwrite)"));
                 } else {
                     progress.println("jaio: cp: " + path + ": " + (e instanceof ErrnoException x ? x.getReason() : e.getMessage()));
                 }

@@ -46,9 +46,24 @@ final class Move implements Callable<Integer> {
         try (Aio aio = Main.aio().build()) {
             Path from = Path.of(src);
             Path to = Path.of(dst);
+            // A Path drops a trailing slash, which to the kernel means "a directory": as GNU mv,
+            // SRC/ must be one (or a symlink to one).
+            if (src.length() > 1 && src.endsWith("/")) {
+                FileStat followed = join(aio.stat(from));
+                if (followed != null && !followed.isDirectory()) {
+                    err.println("jaio: mv: cannot move '" + src + "': Not a directory");
+                    return 1;
+                }
+            }
             FileStat target = join(aio.stat(to));
             if (target != null && target.isDirectory() && from.getFileName() != null) {
                 to = to.resolve(from.getFileName());
+            }
+            // rename(2) between two names of one file succeeds and does nothing: GNU mv refuses.
+            FileStat a = join(aio.lstat(from)), b = join(aio.lstat(to));
+            if (a != null && b != null && a.dev() == b.dev() && a.ino() == b.ino()) {
+                err.println("jaio: mv: '" + src + "' and '" + to + "' are the same file");
+                return 1;
             }
             state = src + " is where it was, or moved whole (a file is moved in one step)";
             try {

@@ -67,6 +67,13 @@ final class Remove implements Callable<Integer> {
             for (String p : paths) {
                 int[] reported = {0};
                 try {
+                    if (p.length() > 1 && p.endsWith("/") && !isDirectory(aio, p)) {
+                        // A Path drops the slash, which to the kernel means "a directory".
+                        progress.done();
+                        err.println("jaio: rm: cannot remove '" + p + "': Not a directory");
+                        status = 1;
+                        continue;
+                    }
                     if (!recursive) {
                         aio.unlink(Path.of(p)).join();
                         continue;
@@ -93,6 +100,15 @@ final class Remove implements Callable<Integer> {
             progress.done();
         }
         return status;
+    }
+
+    /** Whether {@code p} is a directory or a symlink to one; true if it cannot be stat'ed (the removal reports that). */
+    private static boolean isDirectory(Aio aio, String p) {
+        try {
+            return aio.stat(Path.of(p)).join().isDirectory();
+        } catch (CompletionException e) {
+            return true;
+        }
     }
 
     private static boolean isEnoent(Throwable e) {

@@ -259,4 +259,57 @@ class CliTest {
         assertThat(withStats.err()).matches("(?s)jaio: treescan: 6 entries in \\d+\\.\\d{3} s, [\\d,]+ entries/s .*\\n");
         assertThat(plain.err()).isEmpty();
     }
+
+    /**
+     * A trailing slash means "a directory" to the kernel, but a Path drops it: cp, mv and rm
+     * refuse a file (or a symlink to one) named so, as GNU's do, and touch nothing.
+     */
+    @Test
+    void aTrailingSlashOnAFileIsRefused(@TempDir Path d) throws Exception {
+        Path f = Files.writeString(d.resolve("f"), "data");
+        Files.createSymbolicLink(d.resolve("lf"), f);
+        Result cp = run("cp", f + "/", d.resolve("x").toString());
+        assertThat(cp.code()).isEqualTo(1);
+        assertThat(cp.err()).contains("cannot stat '" + f + "/': Not a directory");
+        assertThat(run("cp", d.resolve("lf") + "/", d.resolve("y").toString()).code()).isEqualTo(1);
+        Result mv = run("mv", f + "/", d.resolve("z").toString());
+        assertThat(mv.code()).isEqualTo(1);
+        assertThat(mv.err()).contains("Not a directory");
+        Result rm = run("rm", f + "/");
+        assertThat(rm.code()).isEqualTo(1);
+        assertThat(rm.err()).contains("cannot remove '" + f + "/': Not a directory");
+        assertThat(f).hasContent("data");
+        assertThat(d.resolve("x")).doesNotExist();
+        assertThat(d.resolve("y")).doesNotExist();
+        assertThat(d.resolve("z")).doesNotExist();
+        // A directory named with a slash still moves and is still removed.
+        Files.createDirectory(d.resolve("dir"));
+        assertThat(run("mv", d.resolve("dir") + "/", d.resolve("dir2").toString()).code()).isZero();
+        assertThat(run("rm", "-r", d.resolve("dir2") + "/").code()).isZero();
+        assertThat(d.resolve("dir2")).doesNotExist();
+    }
+
+    /** rename(2) between two names of one file does nothing and succeeds: mv refuses, as GNU mv. */
+    @Test
+    void mvBetweenTwoNamesOfOneFileIsRefused(@TempDir Path d) throws Exception {
+        Path h1 = Files.writeString(d.resolve("h1"), "x");
+        Path h2 = Files.createLink(d.resolve("h2"), h1);
+        Result r = run("mv", h1.toString(), h2.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("are the same file");
+        assertThat(h1).exists();
+        assertThat(h2).exists();
+        assertThat(run("mv", h1.toString(), h1.toString()).code()).isEqualTo(1);
+    }
+
+    /** Under --force, the one thing cp leaves standing is a non-directory where a directory goes: said so, not "use --force". */
+    @Test
+    void cpForceOverANonDirectorySaysWhy(@TempDir Path d) throws Exception {
+        Files.createDirectory(d.resolve("s"));
+        Files.writeString(d.resolve("afile"), "keep");
+        Result r = run("cp", "-f", d.resolve("s").toString(), d.resolve("afile").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("exists and is not a directory").doesNotContain("use --force");
+        assertThat(d.resolve("afile")).hasContent("keep");
+    }
 }
