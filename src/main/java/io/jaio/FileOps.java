@@ -67,7 +67,7 @@ final class FileOps {
                 }
             }
             try {
-                long n = copyData(in, out, c, s);
+                long n = st.blocks() * 512 < st.size() ? copySparse(in, out, st.size(), c, s) : copyData(in, out, 0, -1, c, s);
                 sys.fchownat(out, emptyPath(s), st.uid(), st.gid(), Sys.AT_EMPTY_PATH);    // where permitted
                 check(sys.fchmod(out, st.permissions()), "fchmod", tmp, null);
                 check(sys.futimens(out, Ops.times(st.atime(), st.mtime(), s)), "futimens", tmp, null);
@@ -156,29 +156,68 @@ final class FileOps {
     }
 
     /** Everything from offset 0 to end of file: copy_file_range, else pread/pwrite. */
-    private static long copyData(int in, int out, CopyFile c, Scratch s) throws Exception {
-        long done = 0;
-        for (;;) {
+    /**
+     * Copies {@code [from, end)} of {@code in} to the same offsets of {@code out} ({@code end}
+     * -1: to the end of the file), by copy_file_range where the kernel takes this pair of
+     * files, else read and write; the offset reached.
+     */
+    private static long copyData(int in, int out, long from, long end, CopyFile c, Scratch s) throws Exception {
+        long done = from;
+        boolean kernel = true;
+        while (end < 0 || done < end) {
+            long want = end < 0 ? COPY_CHUNK : Math.min(COPY_CHUNK, end - done);
             long r;
-            do {
-                r = s.sys.copy_file_range(in, done, out, done, COPY_CHUNK, 0);
-            } while (r == -Errno.EINTR);
-            if (done == 0 && (r == -Errno.ENOSYS || r == -Errno.EXDEV || r == -Errno.EOPNOTSUPP || r == -Errno.EINVAL)) {
-                break;    // the kernel refuses this pair: read and write instead
+            if (kernel) {
+                do {
+                    r = s.sys.copy_file_range(in, done, out, done, want, 0);
+                } while (r == -Errno.EINTR);
+                if (done == from && (r == -Errno.ENOSYS || r == -Errno.EXDEV || r == -Errno.EOPNOTSUPP || r == -Errno.EINVAL)) {
+                    kernel = false;    // the kernel refuses this pair: read and write instead
+                    continue;
+                }
+                check(r, "copy_file_range", c.src(), c.dst());
+            } else {
+                r = Ops.copyThroughBounce(in, done, out, done, want, s);
             }
-            check(r, "copy_file_range", c.src(), c.dst());
             if (r == 0) {
-                return done;
+                break;    // the end of the file (it shrank, for a bounded range)
             }
             done += r;
         }
-        for (;;) {
-            long r = Ops.copyThroughBounce(in, done, out, done, COPY_CHUNK, s);
-            if (r == 0) {
-                return done;
+        return done;
+    }
+
+    /**
+     * A file with holes (fewer blocks than its size needs): only its data extents are copied
+     * (lseek SEEK_DATA and SEEK_HOLE), so the copy keeps the holes, as GNU cp does; the size
+     * is set at the end, which makes a trailing hole. A file system without SEEK_DATA (EINVAL)
+     * gets the plain copy. Returns the size.
+     */
+    private static long copySparse(int in, int out, long size, CopyFile c, Scratch s) throws Exception {
+        Sys sys = s.sys;
+        long pos = 0;
+        while (pos < size) {
+            long data = sys.lseek(in, pos, Fcntl.SEEK_DATA);
+            if (data == -Errno.ENXIO) {
+                break;    // nothing but a hole from pos on
             }
-            done += r;
+            if (data == -Errno.EINVAL && pos == 0) {
+                return copyData(in, out, 0, -1, c, s);
+            }
+            check(data, "lseek", c.src(), null);
+            long hole = check(sys.lseek(in, data, Fcntl.SEEK_HOLE), "lseek", c.src(), null);
+            pos = copyData(in, out, data, hole, c, s);
+            if (pos < hole) {
+                size = pos;    // the file shrank while being copied: copy what there was
+                break;
+            }
         }
+        long r;
+        do {
+            r = sys.ftruncate(out, size);
+        } while (r == -Errno.EINTR);
+        check(r, "ftruncate", c.dst(), null);
+        return size;
     }
 
     /**

@@ -74,6 +74,45 @@ class FileOpsTest {
         }
     }
 
+    /**
+     * A sparse file is copied with its holes, as GNU cp keeps them: data in the middle, a
+     * leading and a trailing hole, and a file that is all hole. Holes read back as zeros.
+     */
+    @Test
+    void copyKeepsAFilesHoles() throws Exception {
+        Path src = dir.resolve("sparse"), dst = dir.resolve("copy");
+        byte[] data = random(1 << 20, 7);
+        long size = 256L << 20;
+        try (var f = new java.io.RandomAccessFile(src.toFile(), "rw")) {
+            f.seek(64L << 20);
+            f.write(data);
+            f.setLength(size);
+        }
+        try (Aio aio = Aio.create()) {
+            FileStat s = aio.stat(src).join();
+            Assumptions.assumeTrue(s.blocks() * 512 < 8L << 20, "this file system keeps holes");
+            assertThat(aio.copy(src, dst).join()).isEqualTo(size);
+            FileStat d = aio.stat(dst).join();
+            assertThat(d.size()).isEqualTo(size);
+            assertThat(d.blocks() * 512).as("allocated bytes").isLessThan(8L << 20);
+            try (var ch = java.nio.channels.FileChannel.open(dst)) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(data.length);
+                ch.read(b, 64L << 20);
+                assertThat(b.array()).isEqualTo(data);
+                java.nio.ByteBuffer z = java.nio.ByteBuffer.allocate(4096);
+                ch.read(z, size - 4096);
+                assertThat(z.array()).containsOnly((byte) 0);
+            }
+            Path hole = dir.resolve("hole");
+            try (var f = new java.io.RandomAccessFile(hole.toFile(), "rw")) {
+                f.setLength(10L << 20);
+            }
+            assertThat(aio.copy(hole, dir.resolve("hole2")).join()).isEqualTo(10L << 20);
+            assertThat(Files.size(dir.resolve("hole2"))).isEqualTo(10L << 20);
+            assertThat(aio.stat(dir.resolve("hole2")).join().blocks()).isZero();
+        }
+    }
+
     @Test
     void aFailedCopyLeavesTheDestinationAsItWasAndNoTemporaryFile() throws Exception {
         Path src = dir.resolve("src");
