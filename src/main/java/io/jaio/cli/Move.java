@@ -85,10 +85,22 @@ final class Move implements Callable<Integer> {
             }
             // A directory across file systems: copy the tree, and remove the source only if all of it arrived.
             Path dest = to;
-            if (join(aio.lstat(dest)) != null) {
-                // rename(2) would refuse a non-empty one (ENOTEMPTY); merging two trees is not a move
-                err.println("jaio: mv: cannot move " + src + " to " + dest + " across file systems: it exists");
+            FileStat existing = join(aio.lstat(dest));
+            if (existing != null && !existing.isDirectory()) {
+                err.println("jaio: mv: cannot overwrite non-directory '" + dest + "' with directory '" + src + "'");
                 return 1;
+            }
+            if (existing != null) {
+                // As rename(2) would: an empty directory is replaced, a non-empty one refused
+                // (merging two trees is not a move).
+                try {
+                    aio.rmdir(dest).join();
+                } catch (CompletionException e) {
+                    Throwable c = e.getCause();
+                    err.println("jaio: mv: cannot move '" + src + "' to '" + dest + "': "
+                            + (c instanceof ErrnoException x ? x.getReason() : c.getMessage()));
+                    return 1;
+                }
             }
             TreeOptions options = TreeOptions.defaults().onError((path, e) -> report(err, path, e));
             String from0 = Main.shellWord(src), dest0 = Main.shellWord(dest.toString());

@@ -221,6 +221,28 @@ class CliRealTreeTest {
             assertThat(missing.code()).isEqualTo(1);
             assertThat(missing.err()).contains("ENOENT");
             assertThat(run("mv", "", other.toString()).code()).isEqualTo(2);
+            // Back across, onto what is there: an empty directory is replaced (as rename(2)
+            // would), a non-empty one and a file are refused and kept.
+            Files.createDirectory(out.resolve("renamed"));
+            CliTest.Result ontoEmpty = run("mv", other.resolve("renamed").toString(), out.toString());
+            assertThat(ontoEmpty.code()).as(ontoEmpty.err()).isZero();
+            assertThat(describe(out.resolve("renamed"))).isEqualTo(before);
+            Path again = Files.createDirectory(other.resolve("again"));
+            Files.writeString(again.resolve("f"), "f");
+            Files.createDirectory(out.resolve("again"));
+            Files.writeString(out.resolve("again/keep"), "keep");
+            CliTest.Result ontoFull = run("mv", again.toString(), out.toString());
+            assertThat(ontoFull.code()).isEqualTo(1);
+            assertThat(ontoFull.err()).contains("ENOTEMPTY");
+            assertThat(out.resolve("again/keep")).hasContent("keep");
+            assertThat(again.resolve("f")).hasContent("f");
+            Files.delete(out.resolve("again/keep"));
+            Files.delete(out.resolve("again"));
+            Files.writeString(out.resolve("again"), "a file");
+            CliTest.Result ontoFile = run("mv", again.toString(), out.toString());
+            assertThat(ontoFile.code()).isEqualTo(1);
+            assertThat(ontoFile.err()).contains("cannot overwrite non-directory");
+            assertThat(out.resolve("again")).hasContent("a file");
         } finally {
             sh("rm", "-rf", other.toString());
         }
