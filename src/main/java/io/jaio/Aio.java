@@ -1283,9 +1283,7 @@ public final class Aio implements AutoCloseable {
      * as {@code cp -a} does: directories (merged into where they exist), regular files (data by
      * copy_file_range; a new file is created with O_EXCL and unlinked again if its copy fails,
      * a replaced one is written to a temporary file renamed over it, as {@link #copy} does, so
-     * an existing file is never truncated; a sparse file's holes stay holes; a file with
-     * several names in the tree is copied once, its other names hard links to that copy, made
-     * by absolute path), symlinks (target bytes exactly)
+     * an existing file is never truncated), symlinks (target bytes exactly)
      * and fifos, sockets and devices (mknod, devices with the privilege); modes, owners where
      * permitted, and times to the nanosecond, a directory's set once everything inside it is
      * done. A symlink is copied as a symlink, never followed, and the walk is immune to

@@ -352,52 +352,16 @@ abstract class Trees {
             }));
         }
 
-        /**
-         * A source file with more than one name, by (dev, ino): where its first name was
-         * copied to, and the later names met while that copy ran. As {@code cp -a}, each
-         * later name becomes a hard link to that copy. Touched by callbacks only, which the
-         * engine runs one at a time.
-         */
-        private static final class Linked {
-            Path copy;          // the first copy, absolute; null if that copy failed
-            boolean done;
-            final List<Runnable> waiting = new java.util.ArrayList<>();
-        }
-
-        private final java.util.Map<List<Long>, Linked> linked = new java.util.HashMap<>();
-
         private void entry(Dir parent, Loc src, Loc dst, FileStat st) {
             if (st.isDirectory()) {
                 makeDir(parent, src, dst, st);
             } else if (st.isRegularFile()) {
-                Linked first = null;
-                if (st.nlink() > 1) {
-                    List<Long> key = List.of(st.dev(), st.ino());
-                    Linked l = linked.get(key);
-                    if (l != null) {
-                        if (l.done) {
-                            link(parent, src, dst, st, l);
-                        } else {
-                            l.waiting.add(() -> link(parent, src, dst, st, l));
-                        }
-                        return;
-                    }
-                    first = new Linked();
-                    linked.put(key, first);
-                }
-                Linked l = first;
                 step(() -> copyFile(src, dst, (n, e) -> {
                     if (e != null) {
                         fail(is(e, "EEXIST") || !aboutSource(e, src) ? dst.display() : src.display(), e);
                     } else {
                         files++;
                         bytes += n;
-                    }
-                    if (l != null) {
-                        l.copy = e == null ? absolute(dst) : null;
-                        l.done = true;
-                        l.waiting.forEach(Runnable::run);
-                        l.waiting.clear();
                     }
                     childDone(parent);
                 }));
@@ -413,55 +377,6 @@ abstract class Trees {
                     childDone(parent);
                 }));
             }
-        }
-
-        /**
-         * A later name of a multiply-linked file: a hard link to its first copy (replacing a
-         * name that exists, with --force). Where that copy failed, or the link cannot be made
-         * (a file system's link limit, say), the file is copied as any other.
-         */
-        private void link(Dir parent, Loc src, Loc dst, FileStat st, Linked l) {
-            if (l.copy == null) {
-                copyAlone(parent, src, dst);
-                return;
-            }
-            step(() -> aio.link(l.copy, absolute(dst), (v, e) -> {
-                if (e == null) {
-                    files++;
-                    childDone(parent);
-                } else if (is(e, "EEXIST") && !options.replace()) {
-                    fail(dst.display(), e);
-                    childDone(parent);
-                } else if (is(e, "EEXIST")) {
-                    // --force: the name goes, then the link is made again (once: a copy if it fails)
-                    step(() -> aio.unlink(absolute(dst), (v2, e2) -> step(() -> aio.link(l.copy, absolute(dst), (v3, e3) -> {
-                        if (e3 == null) {
-                            files++;
-                            childDone(parent);
-                        } else {
-                            copyAlone(parent, src, dst);
-                        }
-                    }))));
-                } else {
-                    copyAlone(parent, src, dst);
-                }
-            }));
-        }
-
-        private void copyAlone(Dir parent, Loc src, Loc dst) {
-            step(() -> copyFile(src, dst, (n, e) -> {
-                if (e != null) {
-                    fail(is(e, "EEXIST") || !aboutSource(e, src) ? dst.display() : src.display(), e);
-                } else {
-                    files++;
-                    bytes += n;
-                }
-                childDone(parent);
-            }));
-        }
-
-        private static Path absolute(Loc dst) {
-            return dst.dir() == null ? dst.name().toAbsolutePath() : dst.dir().path().resolve(dst.name()).toAbsolutePath();
         }
 
         private Req<Long> copyFile(Loc src, Loc dst, java.util.function.BiConsumer<Long, Throwable> cb) {

@@ -132,46 +132,6 @@ class TreeTest {
         return root;
     }
 
-    /**
-     * Hard links stay hard links, as with cp -a: every later name of a multiply-linked file
-     * links to the first one's copy, many of them in flight at once (limit 4), and a copy with
-     * replace over an earlier copy keeps them linked too.
-     */
-    @Test
-    void copyTreeKeepsHardLinks() throws Exception {
-        Path src = Files.createDirectories(dir.resolve("links"));
-        for (int d = 0; d < 20; d++) {
-            Files.createDirectories(src.resolve("d" + d));
-        }
-        for (int f = 0; f < 50; f++) {
-            Path first = Files.writeString(src.resolve("d0").resolve("f" + f), "file " + f);
-            for (int d = 1; d < 20; d++) {
-                Files.createLink(src.resolve("d" + d).resolve("f" + f), first);
-            }
-            Files.writeString(src.resolve("d" + (f % 20)).resolve("solo" + f), "solo " + f);
-        }
-        Path copy = dir.resolve("copy");
-        try (Aio aio = Aio.create()) {
-            for (boolean replace : new boolean[] {false, true}) {
-                TreeStats st = aio.copyTree(src, copy, TreeOptions.defaults().limit(4).replace(replace), null).join();
-                assertThat(st.failures()).isZero();
-                assertThat(st.files()).isEqualTo(50 * 20 + 50);
-                for (int f = 0; f < 50; f++) {
-                    Object ino = Files.getAttribute(copy.resolve("d0").resolve("f" + f), "unix:ino");
-                    for (int d = 0; d < 20; d++) {
-                        Path p = copy.resolve("d" + d).resolve("f" + f);
-                        assertThat(Files.getAttribute(p, "unix:ino")).isEqualTo(ino);
-                        assertThat(Files.getAttribute(p, "unix:nlink")).isEqualTo(20);
-                    }
-                    assertThat(Files.readString(copy.resolve("d7").resolve("f" + f))).isEqualTo("file " + f);
-                    assertThat(Files.getAttribute(copy.resolve("d" + (f % 20)).resolve("solo" + f), "unix:nlink")).isEqualTo(1);
-                }
-            }
-            aio.flush();
-            assertThat(aio.nreqs()).isZero();
-        }
-    }
-
     @Test
     void copyTreeAndRmtreeOf20000Entries() throws Exception {
         Path src = grid(dir.resolve("big"), 200, 100);
