@@ -47,10 +47,10 @@ final class Move implements Callable<Integer> {
             Path from = Path.of(src);
             Path to = Path.of(dst);
             // A Path drops a trailing slash, which to the kernel means "a directory": as GNU mv,
-            // SRC/ must be one (or a symlink to one).
+            // SRC/ must be a directory itself (GNU mv refuses a symlink named so, too).
             if (src.length() > 1 && src.endsWith("/")) {
-                FileStat followed = join(aio.stat(from));
-                if (followed != null && !followed.isDirectory()) {
+                FileStat own = join(aio.lstat(from));
+                if (own != null && !own.isDirectory()) {
                     err.println("jaio: mv: cannot move '" + src + "': Not a directory");
                     return 1;
                 }
@@ -85,6 +85,12 @@ final class Move implements Callable<Integer> {
             }
             // A directory across file systems: copy the tree, and remove the source only if all of it arrived.
             Path dest = to;
+            FileStat moving = join(aio.lstat(from));
+            if (moving != null && !moving.isDirectory()) {
+                // A fifo, socket or device (files and symlinks are moved by aio.move): rename(2)'s EXDEV stands.
+                err.println("jaio: mv: cannot move '" + src + "' to '" + dest + "': rename: EXDEV (Invalid cross-device link)");
+                return 1;
+            }
             FileStat existing = join(aio.lstat(dest));
             if (existing != null && !existing.isDirectory()) {
                 err.println("jaio: mv: cannot overwrite non-directory '" + dest + "' with directory '" + src + "'");
