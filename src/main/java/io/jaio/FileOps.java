@@ -155,7 +155,6 @@ final class FileOps {
         check(sys.utimensat(dir, p, Ops.times(st.atime(), st.mtime(), s), Sys.AT_SYMLINK_NOFOLLOW), "utimensat", path, null);
     }
 
-    /** Everything from offset 0 to end of file: copy_file_range, else pread/pwrite. */
     /**
      * Copies {@code [from, end)} of {@code in} to the same offsets of {@code out} ({@code end}
      * -1: to the end of the file), by copy_file_range where the kernel takes this pair of

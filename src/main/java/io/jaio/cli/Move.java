@@ -48,8 +48,8 @@ final class Move implements Callable<Integer> {
             Path to = Path.of(dst);
             // A Path drops a trailing slash, which to the kernel means "a directory": as GNU mv,
             // SRC/ must be a directory itself (GNU mv refuses a symlink named so, too).
+            FileStat own = join(aio.lstat(from));    // what is moved: null if it is not there (aio.move says why)
             if (src.length() > 1 && src.endsWith("/")) {
-                FileStat own = join(aio.lstat(from));
                 if (own != null && !own.isDirectory()) {
                     err.println("jaio: mv: cannot move '" + src + "': Not a directory");
                     return 1;
@@ -60,8 +60,8 @@ final class Move implements Callable<Integer> {
                 to = to.resolve(from.getFileName());
             }
             // rename(2) between two names of one file succeeds and does nothing: GNU mv refuses.
-            FileStat a = join(aio.lstat(from)), b = join(aio.lstat(to));
-            if (a != null && b != null && a.dev() == b.dev() && a.ino() == b.ino()) {
+            FileStat b = join(aio.lstat(to));
+            if (own != null && b != null && own.dev() == b.dev() && own.ino() == b.ino()) {
                 err.println("jaio: mv: '" + src + "' and '" + to + "' are the same file");
                 return 1;
             }
@@ -85,8 +85,7 @@ final class Move implements Callable<Integer> {
             }
             // A directory across file systems: copy the tree, and remove the source only if all of it arrived.
             Path dest = to;
-            FileStat moving = join(aio.lstat(from));
-            if (moving != null && !moving.isDirectory()) {
+            if (own != null && !own.isDirectory()) {
                 // A fifo, socket or device (files and symlinks are moved by aio.move): rename(2)'s EXDEV stands.
                 err.println("jaio: mv: cannot move '" + src + "' to '" + dest + "': rename: EXDEV (Invalid cross-device link)");
                 return 1;
