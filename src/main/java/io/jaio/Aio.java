@@ -1157,6 +1157,13 @@ public final class Aio implements AutoCloseable {
                 new Request.CopyNode(srcFd, from, dstFd, to, st, replace), cb);
     }
 
+    /** A hard link {@code dstName} under {@code dstDir} to {@code existing} under {@code existingDir} (tree operations). */
+    Req<Void> linkAt(AioWd existingDir, Path existing, AioWd dstDir, Path dstName, boolean replace,
+                     BiConsumer<? super Void, ? super Throwable> cb) {
+        return at2(existingDir, existing, dstDir, dstName, (from, to, srcFd, dstFd) ->
+                new Request.LinkNode(srcFd, from, dstFd, to, replace), cb);
+    }
+
     /** Owner (where permitted), mode and times of {@code st} onto {@code path}, never following it (tree operations). */
     Req<Void> restore(Path path, FileStat st, BiConsumer<? super Void, ? super Throwable> cb) {
         return submit(new Request.Restore(path(path, "path"), st), cb);
@@ -1283,7 +1290,11 @@ public final class Aio implements AutoCloseable {
      * as {@code cp -a} does: directories (merged into where they exist), regular files (data by
      * copy_file_range; a new file is created with O_EXCL and unlinked again if its copy fails,
      * a replaced one is written to a temporary file renamed over it, as {@link #copy} does, so
-     * an existing file is never truncated), symlinks (target bytes exactly)
+     * an existing file is never truncated; a sparse file's holes stay holes; a file with
+     * several names in the tree is copied once and its other names made hard links to that
+     * copy, each link made relative to the held destination directories, as the rest of the
+     * walk is; a file whose other names lie outside the tree is copied per name, as by
+     * {@code cp -a}), symlinks (target bytes exactly)
      * and fifos, sockets and devices (mknod, devices with the privilege); modes, owners where
      * permitted, and times to the nanosecond, a directory's set once everything inside it is
      * done. A symlink is copied as a symlink, never followed, and the walk is immune to

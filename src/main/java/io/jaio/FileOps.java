@@ -127,6 +127,26 @@ final class FileOps {
     }
 
     /**
+     * A hard link: linkat(2) between two held directories, one name component each, so no
+     * symlink swapped into either path can redirect it; an existing {@code dst} is unlinked and
+     * the link made again, once, only if asked (as copyNode replaces).
+     */
+    static Object linkNode(Request.LinkNode l, Scratch s) throws Exception {
+        Sys sys = s.sys;
+        int from = l.existingDir() != null ? l.existingDir().num() : Ops.dirfd(l.existing(), s);
+        int to = l.dstDir() != null ? l.dstDir().num() : Ops.dirfd(l.dst(), s);
+        for (int attempt = 0; ; attempt++) {
+            int r = sys.linkat(from, cPath(l.existing(), s.path1, "link"), to, cPath(l.dst(), s.path2, "link"), 0);
+            if (r == -Errno.EEXIST && l.replace() && attempt == 0) {
+                check(sys.unlinkat(to, cPath(l.dst(), s.path2, "unlink"), 0), "unlink", l.dst(), null);
+                continue;
+            }
+            check(r, "link", l.existing(), l.dst());
+            return null;
+        }
+    }
+
+    /**
      * Gives {@code path} under {@code dir} (never following it) {@code st}'s owner where
      * permitted (an unprivileged copy keeps its own), its mode (not a symlink's: Linux has
      * none) and its access and modification times to the nanosecond.

@@ -596,6 +596,7 @@ final class Ops implements Runner {
             case Request.CopyFile c -> FileOps.copy(c, s);
             case Request.Move m -> FileOps.move(m, s);
             case Request.CopyNode c -> FileOps.copyNode(c, s);
+            case Request.LinkNode l -> FileOps.linkNode(l, s);
             case Request.Restore r -> {
                 FileOps.restore(dirfd(r.path(), s), r.path(), r.st(), s);
                 yield null;

@@ -316,6 +316,18 @@ sealed interface Request {
         }
     }
 
+    /**
+     * A hard link {@code dst} under {@code dstDir} to {@code existing} under {@code existingDir}
+     * (both pinned until release): the tree copy's later names of a multiply-linked file. An
+     * existing {@code dst} is replaced only if asked.
+     */
+    record LinkNode(Fd existingDir, NPath existing, Fd dstDir, NPath dst, boolean replace) implements Request {
+        @Override public void release() {
+            if (existingDir != null) existingDir.unpin();
+            if (dstDir != null) dstDir.unpin();
+        }
+    }
+
     /** Gives {@code path} (never followed) {@code st}'s owner where permitted, its mode and its times. */
     record Restore(NPath path, FileStat st) implements Request {}
 

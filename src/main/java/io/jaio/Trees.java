@@ -45,6 +45,10 @@ abstract class Trees {
         int pending = 1;   // its listing, then each child until done
         /** rmtree: something inside could not be removed, so neither can this directory (no ENOTEMPTY noise). */
         boolean incomplete;
+        /** copyTree: first copies of multiply-linked files inside dstWd that later names still link to. */
+        int linkHolds;
+        /** Everything inside is done (release has run); dstWd stays open while linkHolds > 0. */
+        boolean walked;
 
         Dir(Dir parent, Loc src, Loc dst, FileStat st) {
             this.parent = parent;
@@ -138,11 +142,19 @@ abstract class Trees {
         open.add(d);
     }
 
-    /** {@code d} is done: lets go of its working directories. */
+    /**
+     * {@code d} is done: lets go of its working directories, except a destination that later
+     * names of a file copied into it still link to (see Copy), which goes when they are made.
+     */
     void release(Dir d) {
-        open.remove(d);
+        d.walked = true;
         closeQuietly(d.srcWd);
-        closeQuietly(d.dstWd);
+        d.srcWd = null;
+        if (d.linkHolds == 0) {
+            open.remove(d);
+            closeQuietly(d.dstWd);
+            d.dstWd = null;
+        }
     }
 
     /** Queues a step: a function that submits one request (whose callback may queue more). */
@@ -352,16 +364,83 @@ abstract class Trees {
             }));
         }
 
+        /**
+         * A source file with more than one name, by (dev, ino), whose first name met was copied
+         * to {@code name} under {@code dir}'s destination: as {@code cp -a}, each later name
+         * becomes a hard link to that copy. The link is made relative to that directory's
+         * descriptor, held open until the last name is linked (or the walk ends), so like the
+         * rest of the walk it resolves one name in a directory jaio holds and no symlink
+         * swapped in meanwhile can redirect it. Names met while the first copy runs wait for
+         * it; where it failed, or a link cannot be made, the file is copied as any other.
+         */
+        private static final class Linked {
+            final List<Long> key;
+            final Dir dir;
+            final Path name;
+            int unmet;           // names of the file not met yet (links outside the tree are never met)
+            int linking;         // link requests queued or running
+            boolean done, copied;
+            final List<Runnable> waiting = new java.util.ArrayList<>();
+
+            Linked(List<Long> key, Dir dir, Path name, int unmet) {
+                this.key = key;
+                this.dir = dir;
+                this.name = name;
+                this.unmet = unmet;
+            }
+        }
+
+        /**
+         * Destination directories held open past their own walk for links: at most this many,
+         * so a tree whose files all have names outside it (a snapshot of a backup, say) cannot
+         * run the process out of descriptors; beyond it, further multiply-linked files are
+         * copied as separate files.
+         */
+        private static final int MAX_LINK_DIRS = 256;
+        private int linkDirs;
+        private final java.util.Map<List<Long>, Linked> linked = new java.util.HashMap<>();
+
         private void entry(Dir parent, Loc src, Loc dst, FileStat st) {
             if (st.isDirectory()) {
                 makeDir(parent, src, dst, st);
             } else if (st.isRegularFile()) {
+                Linked first = null;
+                if (st.nlink() > 1 && parent != null) {
+                    List<Long> key = List.of(st.dev(), st.ino());
+                    Linked l = linked.get(key);
+                    if (l != null) {
+                        l.unmet--;
+                        if (l.done) {
+                            link(parent, src, dst, l);
+                        } else {
+                            l.waiting.add(() -> link(parent, src, dst, l));
+                        }
+                        return;
+                    }
+                    if (parent.linkHolds > 0 || linkDirs < MAX_LINK_DIRS) {
+                        if (parent.linkHolds++ == 0) {
+                            linkDirs++;
+                        }
+                        first = new Linked(key, parent, dst.name(), (int) Math.min(Integer.MAX_VALUE, st.nlink() - 1));
+                        linked.put(key, first);
+                    }
+                }
+                Linked l = first;
                 step(() -> copyFile(src, dst, (n, e) -> {
                     if (e != null) {
                         fail(is(e, "EEXIST") || !aboutSource(e, src) ? dst.display() : src.display(), e);
                     } else {
                         files++;
                         bytes += n;
+                    }
+                    if (l != null) {
+                        l.done = true;
+                        l.copied = e == null;
+                        for (Runnable r : l.waiting) {
+                            r.run();
+                        }
+                        l.waiting.clear();
+                        settle(l);
                     }
                     childDone(parent);
                 }));
@@ -377,6 +456,58 @@ abstract class Trees {
                     childDone(parent);
                 }));
             }
+        }
+
+        /**
+         * A later name of a multiply-linked file: a hard link to its first copy (replacing a
+         * name that exists only if asked). Where that copy failed, or the link cannot be made
+         * (the file system's link limit, say), the file is copied as any other.
+         */
+        private void link(Dir parent, Loc src, Loc dst, Linked l) {
+            if (!l.copied) {
+                copyAlone(parent, src, dst);
+                settle(l);
+                return;
+            }
+            l.linking++;
+            step(() -> aio.linkAt(l.dir.dstWd, l.name, dst.dir(), dst.name(), options.replace(), (v, e) -> {
+                l.linking--;
+                if (e == null) {
+                    files++;
+                    childDone(parent);
+                } else if (is(e, "EEXIST")) {
+                    fail(dst.display(), e);
+                    childDone(parent);
+                } else {
+                    copyAlone(parent, src, dst);
+                }
+                settle(l);
+            }));
+        }
+
+        /** Lets go of {@code l}'s directory once no name of its file is left to link. */
+        private void settle(Linked l) {
+            if (l.done && l.unmet <= 0 && l.linking == 0 && linked.remove(l.key, l)) {
+                Dir d = l.dir;
+                if (--d.linkHolds == 0) {
+                    linkDirs--;
+                    if (d.walked) {
+                        release(d);
+                    }
+                }
+            }
+        }
+
+        private void copyAlone(Dir parent, Loc src, Loc dst) {
+            step(() -> copyFile(src, dst, (n, e) -> {
+                if (e != null) {
+                    fail(is(e, "EEXIST") || !aboutSource(e, src) ? dst.display() : src.display(), e);
+                } else {
+                    files++;
+                    bytes += n;
+                }
+                childDone(parent);
+            }));
         }
 
         private Req<Long> copyFile(Loc src, Loc dst, java.util.function.BiConsumer<Long, Throwable> cb) {

@@ -132,6 +132,83 @@ class TreeTest {
         return root;
     }
 
+    /**
+     * Hard links stay hard links, as with cp -a: every later name of a multiply-linked file
+     * links to the first one's copy, many of them in flight at once (limit 4), and a copy with
+     * replace over an earlier copy keeps them linked too.
+     */
+    @Test
+    void copyTreeKeepsHardLinks() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("links"));
+        for (int d = 0; d < 20; d++) {
+            Files.createDirectories(src.resolve("d" + d));
+        }
+        for (int f = 0; f < 50; f++) {
+            Path first = Files.writeString(src.resolve("d0").resolve("f" + f), "file " + f);
+            for (int d = 1; d < 20; d++) {
+                Files.createLink(src.resolve("d" + d).resolve("f" + f), first);
+            }
+            Files.writeString(src.resolve("d" + (f % 20)).resolve("solo" + f), "solo " + f);
+        }
+        Path copy = dir.resolve("copy");
+        try (Aio aio = Aio.create()) {
+            int fds = EngineTest.openFds();
+            for (boolean replace : new boolean[] {false, true}) {
+                TreeStats st = aio.copyTree(src, copy, TreeOptions.defaults().limit(4).replace(replace), null).join();
+                assertThat(st.failures()).isZero();
+                assertThat(st.files()).isEqualTo(50 * 20 + 50);
+                assertThat(st.bytes()).as("each linked file's data copied once").isEqualTo(50 * "file 0".length() + 40 + 50 * "solo 0".length() + 40);
+                for (int f = 0; f < 50; f++) {
+                    Object ino = Files.getAttribute(copy.resolve("d0").resolve("f" + f), "unix:ino");
+                    assertThat(ino).isNotEqualTo(Files.getAttribute(src.resolve("d0").resolve("f" + f), "unix:ino"));
+                    for (int d = 0; d < 20; d++) {
+                        Path p = copy.resolve("d" + d).resolve("f" + f);
+                        assertThat(Files.getAttribute(p, "unix:ino")).isEqualTo(ino);
+                        assertThat(Files.getAttribute(p, "unix:nlink")).isEqualTo(20);
+                    }
+                    assertThat(Files.readString(copy.resolve("d7").resolve("f" + f))).isEqualTo("file " + f);
+                    assertThat(Files.getAttribute(copy.resolve("d" + (f % 20)).resolve("solo" + f), "unix:nlink")).isEqualTo(1);
+                }
+                assertThat(EngineTest.openFds()).as("every directory held for links let go").isEqualTo(fds);
+            }
+            aio.flush();
+            assertThat(aio.nreqs()).isZero();
+        }
+    }
+
+    /**
+     * Files whose other names lie outside the tree: each in-tree name is copied as a file of
+     * its own (as cp -a does), the directories held open for names never met are at most
+     * MAX_LINK_DIRS (256) at once, and all are let go when the walk ends.
+     */
+    @Test
+    void copyTreeWithLinksOutsideTheTreeHoldsABoundedNumberOfDirectories() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path src = Files.createDirectories(dir.resolve("tree"));
+        for (int d = 0; d < 600; d++) {
+            Path sub = Files.createDirectories(src.resolve("d" + d));
+            Path f = Files.writeString(sub.resolve("f"), "data " + d);
+            Files.createLink(outside.resolve("o" + d), f);
+        }
+        Path copy = dir.resolve("copy");
+        try (Aio aio = Aio.create()) {
+            int fds = EngineTest.openFds();
+            AtomicInteger most = new AtomicInteger();
+            TreeStats st = aio.copyTree(src, copy, TreeOptions.defaults().limit(16)
+                    .onProgress((entries, bytes) -> most.accumulateAndGet(EngineTest.openFds(), Math::max)), null).join();
+            assertThat(st.failures()).isZero();
+            assertThat(st.files()).isEqualTo(600);
+            // 256 held for links, and per request in flight at most a source, a destination and a directory
+            assertThat(most.get() - fds).as("descriptors open at once during the walk").isBetween(256, 256 + 16 * 3 + 32);
+            for (int d = 0; d < 600; d++) {
+                Path p = copy.resolve("d" + d).resolve("f");
+                assertThat(Files.readString(p)).isEqualTo("data " + d);
+                assertThat(Files.getAttribute(p, "unix:nlink")).isEqualTo(1);
+            }
+            assertThat(EngineTest.openFds()).isEqualTo(fds);
+        }
+    }
+
     @Test
     void copyTreeAndRmtreeOf20000Entries() throws Exception {
         Path src = grid(dir.resolve("big"), 200, 100);
