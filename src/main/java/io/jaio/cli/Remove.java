@@ -68,10 +68,13 @@ final class Remove implements Callable<Integer> {
                 int[] reported = {0};
                 try {
                     if (p.length() > 1 && p.endsWith("/") && !isDirectory(aio, p)) {
-                        // A Path drops the slash, which to the kernel means "a directory".
-                        progress.done();
-                        err.println("jaio: rm: cannot remove '" + p + "': Not a directory");
-                        status = 1;
+                        // A Path drops the slash, which to the kernel means "a directory". As
+                        // GNU rm, -f ignores ENOTDIR as it ignores ENOENT (a missing file).
+                        if (!force) {
+                            progress.done();
+                            err.println("jaio: rm: cannot remove '" + p + "': Not a directory");
+                            status = 1;
+                        }
                         continue;
                     }
                     if (!recursive) {
@@ -102,10 +105,14 @@ final class Remove implements Callable<Integer> {
         return status;
     }
 
-    /** Whether {@code p} is a directory or a symlink to one; true if it cannot be stat'ed (the removal reports that). */
+    /**
+     * Whether {@code p} is a directory itself (lstat): the kernel says ENOTDIR to {@code p/}
+     * for a file, and removing {@code p/} for a symlink (to a directory, a file or nothing),
+     * so GNU rm refuses all three; true if nothing is there (the removal reports that).
+     */
     private static boolean isDirectory(Aio aio, String p) {
         try {
-            return aio.stat(Path.of(p)).join().isDirectory();
+            return aio.lstat(Path.of(p)).join().isDirectory();
         } catch (CompletionException e) {
             return true;
         }

@@ -282,6 +282,23 @@ class CliTest {
         assertThat(d.resolve("x")).doesNotExist();
         assertThat(d.resolve("y")).doesNotExist();
         assertThat(d.resolve("z")).doesNotExist();
+        // A dangling symlink named with a slash is not a directory either, and stays; -f
+        // ignores that as GNU rm -f does (ENOTDIR is "missing" to it), and still removes nothing.
+        Path dangling = Files.createSymbolicLink(d.resolve("dangling"), d.resolve("nowhere"));
+        Result rmDangling = run("rm", "-r", dangling + "/");
+        assertThat(rmDangling.code()).isEqualTo(1);
+        assertThat(rmDangling.err()).contains("cannot remove '" + dangling + "/': Not a directory");
+        Path toDir = Files.createSymbolicLink(d.resolve("todir"), Files.createDirectory(d.resolve("target")));
+        Result rmToDir = run("rm", "-r", toDir + "/");
+        assertThat(rmToDir.code()).isEqualTo(1);
+        assertThat(rmToDir.err()).contains("cannot remove '" + toDir + "/': Not a directory");
+        assertThat(toDir).isSymbolicLink();
+        Result rmForced = run("rm", "-rf", dangling + "/", f + "/", toDir + "/");
+        assertThat(rmForced.code()).as(rmForced.err()).isZero();
+        assertThat(rmForced.err()).isEmpty();
+        assertThat(dangling).isSymbolicLink();
+        assertThat(toDir).isSymbolicLink();
+        assertThat(f).hasContent("data");
         // A directory named with a slash still moves and is still removed.
         Files.createDirectory(d.resolve("dir"));
         assertThat(run("mv", d.resolve("dir") + "/", d.resolve("dir2").toString()).code()).isZero();
