@@ -116,6 +116,12 @@ final class Move implements Callable<Integer> {
                 if (copied.failures() > 0) {
                     return 1;
                 }
+                if (Main.io().faults().get() > 0) {
+                    // A callback failed (reported as an internal error): the walk may have lost
+                    // work without counting a failure, so the source stays.
+                    err.println("jaio: mv: " + src + " not removed: its copy at " + dest + " may be incomplete");
+                    return 1;
+                }
             } catch (CompletionException e) {
                 err.println("jaio: mv: " + src + " not removed: its copy at " + dest + " is incomplete");
                 return 1;
