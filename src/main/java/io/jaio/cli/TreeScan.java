@@ -152,57 +152,132 @@ final class TreeScan implements Callable<Integer> {
             scanWithStats(aio, dir);
             return;
         }
-        aio.readdirx(Path.of(dir), 0, (List<DirEntry> entries, Throwable e) -> {
-            if (e != null) {
-                fail(dir, e);
+        aio.readdirx(Path.of(dir), 0, (List<DirEntry> entries, Throwable e) -> listed(aio, dir, entries, e, false));
+    }
+
+    private void listed(Aio aio, String dir, List<DirEntry> entries, Throwable e, boolean deep) {
+        if (e != null && !deep && isTooLong(e)) {
+            listDeep(aio, dir, 0, (entries2, e2) -> listed(aio, dir, entries2, e2, true));
+            return;
+        }
+        if (e != null) {
+            fail(dir, e);
+            return;
+        }
+        for (DirEntry d : entries) {
+            if (d.type() == DirEntry.Type.UNKNOWN) {
+                scandir(aio, dir);    // no d_type here: let scandir's nlink algorithm classify
                 return;
             }
-            for (DirEntry d : entries) {
-                if (d.type() == DirEntry.Type.UNKNOWN) {
-                    scandir(aio, dir);    // no d_type here: let scandir's nlink algorithm classify
-                    return;
-                }
+        }
+        String prefix = dir.endsWith("/") ? dir : dir + "/";
+        byte[] prefixBytes = Names.encode(prefix);    // once per directory, not once per entry
+        for (DirEntry d : entries) {
+            if (d.type() == DirEntry.Type.DIR) {
+                String p = prefix + d.name();
+                dirs++;
+                emit(p);
+                scan(aio, p);
+            } else {
+                files++;
+                emit(prefixBytes, d.name());
             }
-            String prefix = dir.endsWith("/") ? dir : dir + "/";
-            byte[] prefixBytes = Names.encode(prefix);    // once per directory, not once per entry
-            for (DirEntry d : entries) {
-                if (d.type() == DirEntry.Type.DIR) {
-                    String p = prefix + d.name();
-                    dirs++;
-                    emit(p);
-                    scan(aio, p);
-                } else {
-                    files++;
-                    emit(prefixBytes, d.name());
+        }
+    }
+
+    private static boolean isTooLong(Throwable e) {
+        return e instanceof ErrnoException x && x.errno() == Errno.ENAMETOOLONG;
+    }
+
+    /** Each step of a chain of working directories encodes to at most this many bytes (PATH_MAX is 4,096). */
+    static final int STEP_BYTES = 3000;
+
+    /**
+     * Lists a directory whose path is longer than the kernel takes (PATH_MAX, 4,096 bytes), as
+     * find lists one at any depth: opened through a chain of working directories, each step
+     * at most STEP_BYTES, and listed relative to the last. Only such directories pay for it.
+     */
+    private void listDeep(Aio aio, String dir, int flags, java.util.function.BiConsumer<List<DirEntry>, Throwable> cb) {
+        chain(aio, null, steps(dir), 0, flags, cb);
+    }
+
+    private void chain(Aio aio, io.jaio.AioWd wd, List<String> steps, int i, int flags,
+                       java.util.function.BiConsumer<List<DirEntry>, Throwable> cb) {
+        Aio view = wd == null ? aio : aio.at(wd);
+        if (i == steps.size() - 1) {
+            view.readdirx(Path.of(steps.get(i)), flags, (entries, e) -> {
+                if (wd != null) {
+                    wd.close();
                 }
+                cb.accept(entries, e);
+            });
+            return;
+        }
+        view.wd(Path.of(steps.get(i)), (next, e) -> {
+            if (wd != null) {
+                wd.close();
+            }
+            if (e != null) {
+                cb.accept(null, e);
+            } else {
+                chain(aio, next, steps, i + 1, flags, cb);
             }
         });
     }
 
+    /** {@code dir} cut at slashes into steps of at most STEP_BYTES encoded bytes (a name is at most 255). */
+    static List<String> steps(String dir) {
+        List<String> steps = new java.util.ArrayList<>();
+        StringBuilder step = new StringBuilder();
+        int bytes = 0;
+        String[] names = dir.split("/", -1);
+        for (int i = 0; i < names.length; i++) {
+            int n = Names.encode(names[i]).length + 1;
+            if (bytes > 0 && bytes + n > STEP_BYTES) {
+                steps.add(step.toString());
+                step.setLength(0);
+                bytes = 0;
+            }
+            if (i > 0 && bytes > 0) {
+                step.append('/');
+            }
+            step.append(names[i]);
+            bytes += n;    // an absolute path's empty first name counts 1: its slash comes with the next name
+        }
+        steps.add(step.toString());
+        return steps;
+    }
+
     /** --count: one request per directory lists it and lstats every entry (READDIR_STAT). */
     private void scanWithStats(Aio aio, String dir) {
-        aio.readdirx(Path.of(dir), Aio.READDIR_STAT, (List<DirEntry> entries, Throwable e) -> {
-            if (e instanceof ErrnoException x && ("statx".equals(x.syscall()) || "lstat".equals(x.syscall()))) {
-                // Listed, but an entry could not be stat'ed (a directory readable and not
-                // searchable): count entry by entry, as find does, each failure named by its path.
-                scanEntryByEntry(aio, dir);
-                return;
+        aio.readdirx(Path.of(dir), Aio.READDIR_STAT, (List<DirEntry> entries, Throwable e) -> counted(aio, dir, entries, e, false));
+    }
+
+    private void counted(Aio aio, String dir, List<DirEntry> entries, Throwable e, boolean deep) {
+        if (e != null && !deep && isTooLong(e)) {
+            listDeep(aio, dir, Aio.READDIR_STAT, (entries2, e2) -> counted(aio, dir, entries2, e2, true));
+            return;
+        }
+        if (e instanceof ErrnoException x && ("statx".equals(x.syscall()) || "lstat".equals(x.syscall()))) {
+            // Listed, but an entry could not be stat'ed (a directory readable and not
+            // searchable): count entry by entry, as find does, each failure named by its path.
+            scanEntryByEntry(aio, dir);
+            return;
+        }
+        if (e != null) {
+            fail(dir, e);
+            return;
+        }
+        String prefix = dir.endsWith("/") ? dir : dir + "/";
+        for (DirEntry d : entries) {
+            if (d.stat().isDirectory()) {
+                dirs++;
+                scanWithStats(aio, prefix + d.name());
+            } else {
+                files++;
+                bytes += d.stat().size();
             }
-            if (e != null) {
-                fail(dir, e);
-                return;
-            }
-            String prefix = dir.endsWith("/") ? dir : dir + "/";
-            for (DirEntry d : entries) {
-                if (d.stat().isDirectory()) {
-                    dirs++;
-                    scanWithStats(aio, prefix + d.name());
-                } else {
-                    files++;
-                    bytes += d.stat().size();
-                }
-            }
-        });
+        }
     }
 
     /**

@@ -126,6 +126,33 @@ class CliRealTreeTest {
         assertThat(r.outText()).isEqualTo("directories " + dirs + "\nfiles " + sizes.size() + "\nbytes " + bytes + "\n");
     }
 
+    /**
+     * A tree deeper than PATH_MAX (40 levels of 200-byte names, 8 KiB of path, with a
+     * non-UTF-8 name near the bottom): treescan lists and counts it as find does, where a
+     * directory opened by its whole path fails with ENAMETOOLONG. Made and removed by the
+     * shell, a step at a time (the JDK's own walk cannot reach the bottom either).
+     */
+    @Test
+    void treescanGoesBeyondPathMaxAsFindDoes() throws Exception {
+        Path top = Files.createTempDirectory("jaio-deep");
+        try {
+            sh("bash", "-c", "cd '" + top + "' && for i in $(seq 40); do d=$(printf 'd%03d%0196d' $i 0); "
+                    + "mkdir $d && cd $d && echo $i > f$i; done && mkdir $'n\\xff' && touch $'n\\xff/leaf'");
+            CliTest.Result r = run("treescan", "-0", top.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            List<String> found = records(sh("find", top.toString(), "-print0"));
+            assertThat(found).hasSize(1 + 40 * 2 + 2);
+            assertThat(records(r.out())).isEqualTo(found);
+            CliTest.Result c = run("treescan", "--count", top.toString());
+            assertThat(c.code()).as(c.err()).isZero();
+            long bytes = records(sh("find", top.toString(), "!", "-type", "d", "-printf", "%s\\0")).stream()
+                    .mapToLong(Long::parseLong).sum();
+            assertThat(c.outText()).isEqualTo("directories 42\nfiles 41\nbytes " + bytes + "\n");
+        } finally {
+            sh("rm", "-rf", top.toString());
+        }
+    }
+
     @Test
     void oddArgumentsAreRefusedBeforeAnythingIsTouched(@TempDir Path out) throws Exception {
         Path d = Files.createDirectory(out.resolve("d"));
