@@ -1124,8 +1124,10 @@ public final class Aio implements AutoCloseable {
      * (where permitted). The data goes through copy_file_range (in the kernel; a reflink where
      * the file system shares extents), else read and write, into a temporary file beside
      * {@code dst} ({@code .NAME.jaio-XXXXXXXX}) that is renamed over it at the end: a failure
-     * at any step leaves {@code dst} as it was and no temporary file behind. The result is the
-     * number of bytes copied. Directories fail with EISDIR, other non-regular files with EINVAL.
+     * at any step leaves {@code dst} as it was and no temporary file behind. A sparse file's
+     * data extents alone are copied (SEEK_DATA, SEEK_HOLE), so its holes stay holes. The result
+     * is the size of the copy in bytes, holes included. Directories fail with EISDIR, other
+     * non-regular files with EINVAL.
      */
     public Req<Long> copy(Path src, Path dst) {
         return copy(src, dst, null);

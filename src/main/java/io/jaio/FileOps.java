@@ -67,7 +67,7 @@ final class FileOps {
                 }
             }
             try {
-                long n = st.blocks() * 512 < st.size() ? copySparse(in, out, st.size(), c, s) : copyData(in, out, 0, -1, c, s);
+                long n = st.blocks() * 512 < st.size() ? copySparse(in, out, c, s) : copyData(in, out, 0, -1, c, s);
                 sys.fchownat(out, emptyPath(s), st.uid(), st.gid(), Sys.AT_EMPTY_PATH);    // where permitted
                 check(sys.fchmod(out, st.permissions()), "fchmod", tmp, null);
                 check(sys.futimens(out, Ops.times(st.atime(), st.mtime(), s)), "futimens", tmp, null);
@@ -208,17 +208,20 @@ final class FileOps {
 
     /**
      * A file with holes (fewer blocks than its size needs): only its data extents are copied
-     * (lseek SEEK_DATA and SEEK_HOLE), so the copy keeps the holes, as GNU cp does; the size
-     * is set at the end, which makes a trailing hole. A file system without SEEK_DATA (EINVAL)
-     * gets the plain copy. Returns the size.
+     * (lseek SEEK_DATA and SEEK_HOLE), so the copy keeps the holes, as GNU cp does, and its
+     * size is set at the end, which makes a trailing hole. As the plain copy reads to the end
+     * of the file, this follows the file as it is while copied: to its last extent, and to the
+     * size it has then (a file that shrank mid-extent ends where its data did). A file system
+     * without SEEK_DATA (EINVAL) gets the plain copy. Returns the copy's size.
      */
-    private static long copySparse(int in, int out, long size, CopyFile c, Scratch s) throws Exception {
+    private static long copySparse(int in, int out, CopyFile c, Scratch s) throws Exception {
         Sys sys = s.sys;
-        long pos = 0;
-        while (pos < size) {
+        long pos = 0, size;
+        for (;;) {
             long data = sys.lseek(in, pos, Fcntl.SEEK_DATA);
             if (data == -Errno.ENXIO) {
-                break;    // nothing but a hole from pos on
+                size = check(sys.lseek(in, 0, Fcntl.SEEK_END), "lseek", c.src(), null);    // nothing but a hole from pos on
+                break;
             }
             if (data == -Errno.EINVAL && pos == 0) {
                 return copyData(in, out, 0, -1, c, s);
@@ -227,7 +230,7 @@ final class FileOps {
             long hole = check(sys.lseek(in, data, Fcntl.SEEK_HOLE), "lseek", c.src(), null);
             pos = copyData(in, out, data, hole, c, s);
             if (pos < hole) {
-                size = pos;    // the file shrank while being copied: copy what there was
+                size = pos;    // the file shrank while this extent was copied: it ends here
                 break;
             }
         }
