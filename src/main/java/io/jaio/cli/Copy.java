@@ -106,7 +106,10 @@ final class Copy implements Callable<Integer> {
                 return 1;
             }
             Progress progress = new Progress(err, "cp");
-            TreeOptions options = TreeOptions.defaults().limit(inFlight).replace(force).onError((path, e) -> {
+            String copy = target;
+            TreeOptions options = TreeOptions.defaults().limit(inFlight).replace(force).onError((reported, e) -> {
+                // The walk names entries by absolute path: as typed instead, as GNU cp does.
+                String path = Main.asTyped(Main.asTyped(reported, src), copy);
                 if (e instanceof ErrnoException x && x.errnoName().equals("EEXIST")) {
                     // Under --force only a non-directory in a directory's place is left standing.
                     progress.println("jaio: cp: " + path + (force ? ": exists and is not a directory (cannot overwrite it with a directory)"

@@ -107,7 +107,9 @@ final class Move implements Callable<Integer> {
                     return 1;
                 }
             }
-            TreeOptions options = TreeOptions.defaults().onError((path, e) -> report(err, path, e));
+            String typedDest = dest.toString();
+            TreeOptions options = TreeOptions.defaults().onError((path, e) ->
+                    report(err, Main.asTyped(Main.asTyped(path, src), typedDest), e));    // as typed, as GNU mv
             String from0 = Main.shellWord(src), dest0 = Main.shellWord(dest.toString());
             state = dest + " is a partial copy and " + src + " is whole (to finish the move: jaio cp --force -- "
                     + Main.shellWord(Main.trimSlashes(src) + "/.") + " " + dest0 + " && jaio rm -r -- " + from0 + ")";

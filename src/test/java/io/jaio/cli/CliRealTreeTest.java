@@ -188,6 +188,13 @@ class CliRealTreeTest {
         CliTest.Result again = run("cp", source.resolve("odd").toString(), existing.toString());
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("exists (use --force");
+        // Typed relative, reported relative, as GNU cp names entries inside the tree.
+        String cwd = Path.of("").toAbsolutePath().toString();
+        String relative = Path.of(cwd).relativize(existing).toString();
+        CliTest.Result typed = run("cp", source.resolve("odd").toString(), relative + "/");
+        assertThat(typed.code()).isEqualTo(1);
+        assertThat(typed.err()).contains("jaio: cp: " + relative + "/odd/utf8-link: exists (use --force")
+                .doesNotContain(cwd + "/");
     }
 
     @Test
