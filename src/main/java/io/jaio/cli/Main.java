@@ -84,12 +84,49 @@ public final class Main {
         }
     }
 
+    /**
+     * The process's standard output, remembering why its first write failed: PrintStream
+     * keeps only that one did (checkError), and "write error" alone does not tell a full disk
+     * from an I/O error.
+     */
+    static final class Stdout extends java.io.FilterOutputStream {
+        static volatile java.io.IOException failure;
+
+        Stdout() {
+            super(new java.io.FileOutputStream(java.io.FileDescriptor.out));
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            try {
+                out.write(b);
+            } catch (java.io.IOException e) {
+                throw failed(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            try {
+                out.write(b, off, len);
+            } catch (java.io.IOException e) {
+                throw failed(e);
+            }
+        }
+
+        private static java.io.IOException failed(java.io.IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            return e;
+        }
+    }
+
     private Main() {}
 
     public static void main(String[] args) {
         ownStdout = true;
-        PrintStream out = new PrintStream(new java.io.BufferedOutputStream(
-                new java.io.FileOutputStream(java.io.FileDescriptor.out), 1 << 13), false, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new java.io.BufferedOutputStream(new Stdout(), 1 << 13), false, StandardCharsets.UTF_8);
         int status = run(out, System.err, Argv.exact(args));
         if (status != 0) {
             System.exit(status);
@@ -211,7 +248,9 @@ public final class Main {
             if (ownStdout && readerLeft()) {
                 return 128 + 13;    // the reader left (jaio ... | head): quiet, as a process killed by SIGPIPE
             }
-            err.println("jaio: " + (command == null ? "" : command + ": ") + "write error on standard output");
+            java.io.IOException why = ownStdout ? Stdout.failure : null;
+            err.println("jaio: " + (command == null ? "" : command + ": ") + "write error on standard output"
+                    + (why != null && why.getMessage() != null ? ": " + why.getMessage() : ""));
             return 1;
         }
         return code;

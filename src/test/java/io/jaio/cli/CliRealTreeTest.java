@@ -463,6 +463,18 @@ class CliRealTreeTest {
         assertThat(o.err).contains("jaio: internal error, some work was not done: ").contains("InvalidPathException");
     }
 
+    /** Output to a full device: the command fails and says why, as find does (No space left on device). */
+    @Test
+    void aFullOutputIsReportedWithItsCause() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "io.jaio.cli.Main", "treescan", source.toString())
+                .redirectOutput(new java.io.File("/dev/full")).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(err).isEqualTo(1);
+        assertThat(err).contains("jaio: treescan: write error on standard output: No space left on device");
+    }
+
     record Outcome(int code, byte[] out, String err) {}
 
     static Outcome outcome(List<String> cmd) throws Exception {
