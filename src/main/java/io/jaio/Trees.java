@@ -365,85 +365,85 @@ abstract class Trees {
         }
 
         /**
-         * A source file with more than one name, by (dev, ino), whose first name met was copied
-         * to {@code name} under {@code dir}'s destination: as {@code cp -a}, each later name
-         * becomes a hard link to that copy. The link is made relative to that directory's
-         * descriptor, held open until the last name is linked (or the walk ends), so like the
-         * rest of the walk it resolves one name in a directory jaio holds and no symlink
-         * swapped in meanwhile can redirect it. Names met while the first copy runs wait for
-         * it; where it failed, or a link cannot be made, the file is copied as any other.
+         * A source file with more than one name, by (dev, ino). As {@code cp -a}, the first
+         * name met is copied and each later name becomes a hard link to that copy. The link is
+         * made relative to the descriptor of the directory the copy is in, held open until the
+         * last name is linked (or the walk ends), so like the rest of the walk it resolves one
+         * name in a directory jaio holds, and no symlink swapped in meanwhile can redirect it.
+         * Names met while the first copy runs wait for it. Where it fails, the next name met
+         * becomes the first copy, as GNU cp forgets a failed one; where a link cannot be made
+         * (the file system's link limit, say), that name is copied as a file of its own.
          */
         private static final class Linked {
             final List<Long> key;
-            final Dir dir;
-            final Path name;
+            Dir dir;             // the first copy's directory (null while no copy is made or running)
+            Path name;           // the first copy's name in it
             int unmet;           // names of the file not met yet (links outside the tree are never met)
             int linking;         // link requests queued or running
-            boolean done, copied;
-            final List<Runnable> waiting = new java.util.ArrayList<>();
+            boolean copied;      // the first copy is there: later names link to it
+            final List<Name> waiting = new java.util.ArrayList<>();
 
-            Linked(List<Long> key, Dir dir, Path name, int unmet) {
+            Linked(List<Long> key, int unmet) {
                 this.key = key;
-                this.dir = dir;
-                this.name = name;
                 this.unmet = unmet;
             }
         }
 
+        /** A name of a multiply-linked file met by the walk: where it is and where its copy goes. */
+        private record Name(Dir parent, Loc src, Loc dst) {}
+
         /**
-         * Destination directories held open past their own walk for links: at most this many,
-         * so a tree whose files all have names outside it (a snapshot of a backup, say) cannot
-         * run the process out of descriptors; beyond it, further multiply-linked files are
-         * copied as separate files.
+         * Destination directories held open past their own walk for links, at most a quarter of
+         * the process's descriptor limit (256 to 65,536), so a tree whose files have names
+         * outside it (a snapshot among backups, say) cannot run the process out of descriptors.
+         * Beyond it, a further multiply-linked file is copied per name.
          */
-        private static final int MAX_LINK_DIRS = 256;
+        static int maxLinkDirs = Math.clamp(openFilesLimit() / 4, 256, 65_536);    // not final: TreeTest lowers it
         private int linkDirs;
         private final java.util.Map<List<Long>, Linked> linked = new java.util.HashMap<>();
+
+        /** The soft RLIMIT_NOFILE, from /proc/self/limits; 1,024 where it cannot be read. */
+        private static long openFilesLimit() {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/limits"))) {
+                    if (line.startsWith("Max open files")) {
+                        String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                        return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // not Linux's /proc: the conservative default
+            }
+            return 1024;
+        }
 
         private void entry(Dir parent, Loc src, Loc dst, FileStat st) {
             if (st.isDirectory()) {
                 makeDir(parent, src, dst, st);
             } else if (st.isRegularFile()) {
-                Linked first = null;
                 if (st.nlink() > 1 && parent != null) {
                     List<Long> key = List.of(st.dev(), st.ino());
                     Linked l = linked.get(key);
+                    Name n = new Name(parent, src, dst);
                     if (l != null) {
                         l.unmet--;
-                        if (l.done) {
-                            link(parent, src, dst, l);
+                        if (l.copied) {
+                            link(n, l);
+                        } else if (l.dir != null) {
+                            l.waiting.add(n);    // its first copy is running
                         } else {
-                            l.waiting.add(() -> link(parent, src, dst, l));
+                            copyFirst(l, n);     // every earlier copy failed: this name is the first
                         }
                         return;
                     }
-                    if (parent.linkHolds > 0 || linkDirs < MAX_LINK_DIRS) {
-                        if (parent.linkHolds++ == 0) {
-                            linkDirs++;
-                        }
-                        first = new Linked(key, parent, dst.name(), (int) Math.min(Integer.MAX_VALUE, st.nlink() - 1));
-                        linked.put(key, first);
+                    if (parent.linkHolds > 0 || linkDirs < maxLinkDirs) {
+                        l = new Linked(key, (int) Math.min(Integer.MAX_VALUE, st.nlink() - 1));
+                        linked.put(key, l);
+                        copyFirst(l, n);
+                        return;
                     }
                 }
-                Linked l = first;
-                step(() -> copyFile(src, dst, (n, e) -> {
-                    if (e != null) {
-                        fail(is(e, "EEXIST") || !aboutSource(e, src) ? dst.display() : src.display(), e);
-                    } else {
-                        files++;
-                        bytes += n;
-                    }
-                    if (l != null) {
-                        l.done = true;
-                        l.copied = e == null;
-                        for (Runnable r : l.waiting) {
-                            r.run();
-                        }
-                        l.waiting.clear();
-                        settle(l);
-                    }
-                    childDone(parent);
-                }));
+                copyAlone(parent, src, dst);
             } else {
                 step(() -> copyNode(src, dst, st, (v, e) -> {
                     if (e != null) {
@@ -459,41 +459,74 @@ abstract class Trees {
         }
 
         /**
-         * A later name of a multiply-linked file: a hard link to its first copy (replacing a
-         * name that exists only if asked). Where that copy failed, or the link cannot be made
-         * (the file system's link limit, say), the file is copied as any other.
+         * The first copy of a multiply-linked file, into {@code n}'s directory, which is held
+         * for the later names' links; once it is there they link to it, and if it fails the
+         * next waiting name is copied instead.
          */
-        private void link(Dir parent, Loc src, Loc dst, Linked l) {
-            if (!l.copied) {
-                copyAlone(parent, src, dst);
-                settle(l);
-                return;
+        private void copyFirst(Linked l, Name n) {
+            Dir d = n.parent();
+            if (d.linkHolds++ == 0) {
+                linkDirs++;
             }
+            l.dir = d;
+            l.name = n.dst().name();
+            step(() -> copyFile(n.src(), n.dst(), (bytesCopied, e) -> {
+                if (e != null) {
+                    fail(is(e, "EEXIST") || !aboutSource(e, n.src()) ? n.dst().display() : n.src().display(), e);
+                    l.dir = null;
+                    unhold(d);
+                    if (!l.waiting.isEmpty()) {
+                        copyFirst(l, l.waiting.remove(0));
+                    }
+                } else {
+                    files++;
+                    bytes += bytesCopied;
+                    l.copied = true;
+                    for (Name w : l.waiting) {
+                        link(w, l);
+                    }
+                    l.waiting.clear();
+                }
+                settle(l);
+                childDone(d);
+            }));
+        }
+
+        /**
+         * A later name of a multiply-linked file: a hard link to its first copy (replacing a
+         * name that exists only if asked); where the link cannot be made, a copy of its own.
+         */
+        private void link(Name n, Linked l) {
             l.linking++;
-            step(() -> aio.linkAt(l.dir.dstWd, l.name, dst.dir(), dst.name(), options.replace(), (v, e) -> {
+            step(() -> aio.linkAt(l.dir.dstWd, l.name, n.dst().dir(), n.dst().name(), options.replace(), (v, e) -> {
                 l.linking--;
                 if (e == null) {
                     files++;
-                    childDone(parent);
+                    childDone(n.parent());
                 } else if (is(e, "EEXIST")) {
-                    fail(dst.display(), e);
-                    childDone(parent);
+                    fail(n.dst().display(), e);
+                    childDone(n.parent());
                 } else {
-                    copyAlone(parent, src, dst);
+                    copyAlone(n.parent(), n.src(), n.dst());
                 }
                 settle(l);
             }));
         }
 
-        /** Lets go of {@code l}'s directory once no name of its file is left to link. */
+        /** Forgets {@code l} once no name of its file is left to link, letting go of its directory. */
         private void settle(Linked l) {
-            if (l.done && l.unmet <= 0 && l.linking == 0 && linked.remove(l.key, l)) {
-                Dir d = l.dir;
-                if (--d.linkHolds == 0) {
-                    linkDirs--;
-                    if (d.walked) {
-                        release(d);
-                    }
+            if (l.unmet <= 0 && l.linking == 0 && l.waiting.isEmpty() && (l.copied || l.dir == null)
+                    && linked.remove(l.key, l) && l.dir != null) {
+                unhold(l.dir);
+            }
+        }
+
+        /** One link fewer needs {@code d}'s destination descriptor; the last closes it if d is done. */
+        private void unhold(Dir d) {
+            if (--d.linkHolds == 0) {
+                linkDirs--;
+                if (d.walked) {
+                    release(d);
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.jaio.cli;
 
 import io.jaio.Aio;
 import io.jaio.ErrnoException;
+import io.jaio.FileStat;
 import io.jaio.TreeOptions;
 import io.jaio.TreeStats;
 
@@ -67,12 +68,13 @@ final class Remove implements Callable<Integer> {
             for (String p : paths) {
                 int[] reported = {0};
                 try {
-                    if (p.length() > 1 && p.endsWith("/") && !isDirectory(aio, p)) {
-                        // A Path drops the slash, which to the kernel means "a directory". As
-                        // GNU rm, -f ignores ENOTDIR as it ignores ENOENT (a missing file).
-                        if (!force) {
+                    String refused = p.length() > 1 && p.endsWith("/") ? slashRefusal(aio, p) : null;
+                    if (refused != null) {
+                        // A Path drops the slash, which to the kernel means "a directory". As GNU
+                        // rm, -f ignores ENOTDIR as it ignores ENOENT (a missing file).
+                        if (!(force && refused.equals("Not a directory"))) {
                             progress.done();
-                            err.println("jaio: rm: cannot remove '" + p + "': Not a directory");
+                            err.println("jaio: rm: cannot remove '" + p + "': " + refused);
                             status = 1;
                         }
                         continue;
@@ -106,16 +108,33 @@ final class Remove implements Callable<Integer> {
     }
 
     /**
-     * Whether {@code p} is a directory itself (lstat): the kernel says ENOTDIR to {@code p/}
-     * for a file, and removing {@code p/} for a symlink (to a directory, a file or nothing),
-     * so GNU rm refuses all three; true if nothing is there (the removal reports that).
+     * Why {@code p/} cannot be removed, or null if it can (a directory itself, or nothing
+     * there: the removal reports that). A file, a symlink to one or a dangling symlink: the
+     * kernel's ENOTDIR, as GNU rm says. A symlink to a directory: without -r, "Is a directory"
+     * as GNU rm says; with -r, GNU rm empties the directory the link points to before it fails,
+     * and jaio, which never follows a symlink in a removal, refuses it whole instead.
      */
-    private static boolean isDirectory(Aio aio, String p) {
+    private String slashRefusal(Aio aio, String p) {
+        FileStat own;
         try {
-            return aio.lstat(Path.of(p)).join().isDirectory();
+            own = aio.lstat(Path.of(p)).join();
         } catch (CompletionException e) {
-            return true;
+            return null;
         }
+        if (own.isDirectory()) {
+            return null;
+        }
+        boolean toDirectory;
+        try {
+            toDirectory = own.isSymbolicLink() && aio.stat(Path.of(p)).join().isDirectory();
+        } catch (CompletionException e) {
+            toDirectory = false;    // dangling
+        }
+        if (!toDirectory) {
+            return "Not a directory";
+        }
+        return recursive ? "a symlink to a directory (jaio does not follow it: '" + Main.trimSlashes(p) + "' names the link)"
+                : "Is a directory";
     }
 
     private static boolean isEnoent(Throwable e) {

@@ -225,24 +225,42 @@ final class TreeScan implements Callable<Integer> {
         });
     }
 
-    /** {@code dir} cut at slashes into steps of at most STEP_BYTES encoded bytes (a name is at most 255). */
+    /**
+     * {@code dir} cut at slashes into steps of at most STEP_BYTES encoded bytes (a name is at
+     * most 255); a relative first step also counts the working directory's bytes, since a
+     * relative path is made absolute when it is submitted. Empty names ("//", a trailing
+     * slash) are dropped, so no step after the first is absolute or empty.
+     */
     static List<String> steps(String dir) {
+        return steps(dir, dir.startsWith("/") ? 0 : Names.encode(Path.of("").toAbsolutePath().toString()).length + 1);
+    }
+
+    static List<String> steps(String dir, int prefixBytes) {
         List<String> steps = new java.util.ArrayList<>();
         StringBuilder step = new StringBuilder();
-        int bytes = 0;
-        String[] names = dir.split("/", -1);
-        for (int i = 0; i < names.length; i++) {
-            int n = Names.encode(names[i]).length + 1;
-            if (bytes > 0 && bytes + n > STEP_BYTES) {
+        boolean absolute = dir.startsWith("/");
+        if (absolute) {
+            step.append('/');
+        }
+        int bytes = prefixBytes + (absolute ? 1 : 0);
+        boolean named = false;    // the current step holds a name
+        for (String name : dir.split("/")) {
+            if (name.isEmpty()) {
+                continue;
+            }
+            int n = Names.encode(name).length + 1;
+            if (named && bytes + n > STEP_BYTES) {
                 steps.add(step.toString());
                 step.setLength(0);
                 bytes = 0;
+                named = false;
             }
-            if (i > 0 && bytes > 0) {
+            if (named) {
                 step.append('/');
             }
-            step.append(names[i]);
-            bytes += n;    // an absolute path's empty first name counts 1: its slash comes with the next name
+            step.append(name);
+            bytes += n;
+            named = true;
         }
         steps.add(step.toString());
         return steps;
