@@ -1295,8 +1295,9 @@ public final class Aio implements AutoCloseable {
      * an existing file is never truncated; a sparse file's holes stay holes; a file with
      * several names in the tree is copied once and its other names made hard links to that
      * copy, each link made relative to the held destination directories, as the rest of the
-     * walk is; a file whose other names lie outside the tree is copied per name, as by
-     * {@code cp -a}), symlinks (target bytes exactly)
+     * walk is, with at most a quarter of the descriptor limit held for that; a file whose other
+     * names lie outside the tree is copied per name, as by {@code cp -a}), symlinks (target
+     * bytes exactly)
      * and fifos, sockets and devices (mknod, devices with the privilege); modes, owners where
      * permitted, and times to the nanosecond, a directory's set once everything inside it is
      * done. A symlink is copied as a symlink, never followed, and the walk is immune to

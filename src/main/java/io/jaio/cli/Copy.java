@@ -106,10 +106,10 @@ final class Copy implements Callable<Integer> {
                 return 1;
             }
             Progress progress = new Progress(err, "cp");
-            String copy = target;
+            String copy = target, walked = from.toString();
             TreeOptions options = TreeOptions.defaults().limit(inFlight).replace(force).onError((reported, e) -> {
                 // The walk names entries by absolute path: as typed instead, as GNU cp does.
-                String path = Main.asTyped(Main.asTyped(reported, src), copy);
+                String path = Main.asTyped(asTypedSource(reported, walked, src), copy);
                 if (e instanceof ErrnoException x && x.errnoName().equals("EEXIST")) {
                     // Under --force only a non-directory in a directory's place is left standing.
                     progress.println("jaio: cp: " + path + (force ? ": exists and is not a directory (cannot overwrite it with a directory)"
@@ -126,6 +126,22 @@ final class Copy implements Callable<Integer> {
             }
             return st != null && st.failures() == 0 ? 0 : 1;
         }
+    }
+
+    /**
+     * A path the walk reported under the source as the user typed the source {@code src}: the
+     * walk was given {@code walked}, the source's realpath when {@code SRC/} followed a symlink.
+     */
+    static String asTypedSource(String reported, String walked, String src) {
+        if (walked.startsWith("/")) {    // SRC typed absolute, or the realpath SRC/ led to
+            if (reported.equals(walked)) {
+                return src;
+            }
+            if (reported.startsWith(walked + "/")) {
+                return Main.trimSlashes(src) + reported.substring(walked.length());
+            }
+        }
+        return Main.asTyped(reported, src);
     }
 
     /**

@@ -141,6 +141,11 @@ class ArgsTest {
         assertThat(Main.asTyped(cwd + "/rel/dir", "rel/dir")).isEqualTo("rel/dir");
         assertThat(Main.asTyped(cwd + "/rel/dirx/f", "rel/dir")).isEqualTo(cwd + "/rel/dirx/f");
         assertThat(Main.asTyped("/abs/f", "/abs")).isEqualTo("/abs/f");
+        // cp SRC/ through a symlink: the walk had the realpath; named under the link as typed
+        assertThat(Copy.asTypedSource("/real/dir/sub/f", "/real/dir", "lnk/")).isEqualTo("lnk/sub/f");
+        assertThat(Copy.asTypedSource("/real/dir", "/real/dir", "lnk/")).isEqualTo("lnk/");
+        assertThat(Copy.asTypedSource("/real/dirx/f", "/real/dir", "lnk/")).isEqualTo("/real/dirx/f");
+        assertThat(Copy.asTypedSource(cwd + "/rel/dir/f", "rel/dir", "rel/dir")).isEqualTo("rel/dir/f");
     }
 
     /** A name that is not UTF-8 is reported with its own bytes, as find prints it. */
