@@ -56,6 +56,12 @@ final class Move implements Callable<Integer> {
                 }
             }
             FileStat target = join(aio.stat(to));
+            if (dst.length() > 1 && dst.endsWith("/") && (target == null ? own == null || !own.isDirectory() : !target.isDirectory())) {
+                // DST/ names a directory: a directory may be renamed to it, nothing else (rename(2)'s
+                // ENOTDIR, as GNU mv says); a Path drops the slash, which would rename a file onto DST.
+                err.println("jaio: mv: cannot move '" + src + "' to '" + dst + "': Not a directory");
+                return 1;
+            }
             if (target != null && target.isDirectory() && from.getFileName() != null) {
                 to = to.resolve(from.getFileName());
             }

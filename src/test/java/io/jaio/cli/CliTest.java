@@ -309,6 +309,16 @@ class CliTest {
         assertThat(dangling).isSymbolicLink();
         assertThat(toDir).isSymbolicLink();
         assertThat(f).hasContent("data");
+        // DST/ must be a directory to move into: a missing one, or a file, is not renamed onto.
+        Result mvInto = run("mv", f.toString(), d.resolve("nodir") + "/");
+        assertThat(mvInto.code()).isEqualTo(1);
+        assertThat(mvInto.err()).contains("cannot move '" + f + "' to '" + d.resolve("nodir") + "/': Not a directory");
+        assertThat(run("mv", f.toString(), f + "/").err()).contains("Not a directory");
+        assertThat(d.resolve("nodir")).doesNotExist();
+        Files.createDirectory(d.resolve("adir"));
+        assertThat(run("mv", d.resolve("adir").toString(), d.resolve("renamed") + "/").code()).as("a directory may be renamed to DST/").isZero();
+        assertThat(d.resolve("renamed")).isDirectory();
+        Files.delete(d.resolve("renamed"));
         // A directory named with a slash still moves and is still removed.
         Files.createDirectory(d.resolve("dir"));
         assertThat(run("mv", d.resolve("dir") + "/", d.resolve("dir2").toString()).code()).isZero();
