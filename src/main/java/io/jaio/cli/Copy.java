@@ -64,7 +64,7 @@ final class Copy implements Callable<Integer> {
     private int copy(PrintStream err) {
         try (Aio aio = Main.aio().minParallel(parallel).maxParallel(parallel).build()) {
             // As GNU cp: SRC with a trailing slash is followed if it is a symlink to a directory.
-            boolean followSrc = src.length() > 1 && src.endsWith("/");
+            boolean followSrc = Main.slashed(src);
             FileStat srcStat = now(followSrc ? aio.stat(Path.of(src)) : aio.lstat(Path.of(src)), src, err);
             if (srcStat == null) {
                 return 1;

@@ -229,6 +229,14 @@ public final class Main {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
+    /**
+     * Whether {@code arg} ends in a slash that means "a directory" to the kernel (not "/"
+     * itself): a Path drops it, so each command checks what it names first.
+     */
+    static boolean slashed(String arg) {
+        return arg.length() > 1 && arg.endsWith("/");
+    }
+
     /** {@code dir} with its trailing slashes removed (but "/" stays "/"). */
     static String trimSlashes(String dir) {
         int end = dir.length();

@@ -49,14 +49,14 @@ final class Move implements Callable<Integer> {
             // A Path drops a trailing slash, which to the kernel means "a directory": as GNU mv,
             // SRC/ must be a directory itself (GNU mv refuses a symlink named so, too).
             FileStat own = join(aio.lstat(from));    // what is moved: null if it is not there (aio.move says why)
-            if (src.length() > 1 && src.endsWith("/")) {
+            if (Main.slashed(src)) {
                 if (own != null && !own.isDirectory()) {
                     err.println("jaio: mv: cannot move '" + src + "': Not a directory");
                     return 1;
                 }
             }
             FileStat target = join(aio.stat(to));
-            if (dst.length() > 1 && dst.endsWith("/") && (target == null ? own == null || !own.isDirectory() : !target.isDirectory())) {
+            if (Main.slashed(dst) && (target == null ? own == null || !own.isDirectory() : !target.isDirectory())) {
                 // DST/ names a directory: a directory may be renamed to it, nothing else (rename(2)'s
                 // ENOTDIR, as GNU mv says); a Path drops the slash, which would rename a file onto DST.
                 err.println("jaio: mv: cannot move '" + src + "' to '" + dst + "': Not a directory");

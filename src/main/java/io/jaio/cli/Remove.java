@@ -68,7 +68,7 @@ final class Remove implements Callable<Integer> {
             for (String p : paths) {
                 int[] reported = {0};
                 try {
-                    String refused = p.length() > 1 && p.endsWith("/") ? slashRefusal(aio, p) : null;
+                    String refused = Main.slashed(p) ? slashRefusal(aio, p) : null;
                     if (refused != null) {
                         // A Path drops the slash, which to the kernel means "a directory". As GNU
                         // rm, -f ignores ENOTDIR as it ignores ENOENT (a missing file).

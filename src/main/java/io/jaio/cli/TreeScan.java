@@ -84,7 +84,7 @@ final class TreeScan implements Callable<Integer> {
                 .minParallel(parallel).maxParallel(parallel).build()) {
             for (String root : roots) {
                 // As find: a root given with a trailing slash is followed if it is a symlink.
-                boolean follow = root.length() > 1 && root.endsWith("/");
+                boolean follow = Main.slashed(root);
                 // A root that opens as a directory is one; anything else is stat'ed. The open
                 // saves the stat of the common case and, since the scan itself opens and
                 // closes directories, linking a native handle of its own (statx's, about 6 ms
