@@ -35,6 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * AsynchronousFileChannel on a 4-thread pool, and FileChannel positional reads from the
  * benchmark thread alone, from 4 platform threads and from 64 virtual threads. Scores are
  * reads per second ({@value #READS} reads an invocation).
+ *
+ * <p>The {@code ...2Threads} rows run two application threads at once (JMH {@code @Threads(2)},
+ * scores summed): FileChannel from each, and jaio as an application with an engine per thread
+ * would use it, each thread keeping 64 reads in flight on its own MANUAL engine and polling it.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -299,5 +303,77 @@ public class RandomReadBench {
         long sum = 0;
         for (long b : bytes) sum += b;
         return sum;
+    }
+
+    /**
+     * One application thread's own engines, file and buffers for the two-thread rows: an
+     * engine per thread, as an event loop per core would hold one.
+     */
+    @State(Scope.Thread)
+    public static class PerThread {
+        Aio threads, uring;
+        AioFile threadsFile, uringFile;
+        Arena arena;
+        MemorySegment[] segments;
+        ByteBuffer buffer;
+        SplittableRandom random;
+
+        @Setup
+        public void setup(RandomReadBench b) {
+            threads = Aio.builder().delivery(Delivery.MANUAL).threads(ThreadKind.PLATFORM)
+                    .minParallel(b.workers).maxParallel(b.workers).build();
+            uring = Aio.builder().delivery(Delivery.MANUAL).backend(Backend.IO_URING)
+                    .minParallel(b.workers).maxParallel(b.workers).build();
+            threadsFile = joinManual(threads, threads.open(b.file, Fcntl.O_RDONLY, 0));
+            uringFile = joinManual(uring, uring.open(b.file, Fcntl.O_RDONLY, 0));
+            arena = Arena.ofShared();
+            segments = new MemorySegment[DEPTH];
+            for (int i = 0; i < DEPTH; i++) {
+                segments[i] = arena.allocate(BLOCK, BLOCK);
+            }
+            buffer = ByteBuffer.allocateDirect(BLOCK);
+            synchronized (b.random) {
+                random = b.random.split();
+            }
+        }
+
+        @TearDown
+        public void tearDown() {
+            threadsFile.close();
+            uringFile.close();
+            threads.close();
+            uring.close();
+            arena.close();
+        }
+    }
+
+    /** FileChannel from two application threads at once, each reading in a loop. */
+    @Benchmark
+    @Threads(2)
+    @OperationsPerInvocation(READS)
+    public long fileChannel2Threads(PerThread t) throws Exception {
+        ByteBuffer b = t.buffer;
+        long bytes = 0;
+        for (int i = 0; i < READS; i++) {
+            b.clear();
+            bytes += fc.read(b, t.random.nextLong(blocks) * BLOCK);
+        }
+        return bytes;
+    }
+
+    /** jaio (threads backend, MANUAL) from two application threads, each with its own engine. */
+    @Benchmark
+    @Threads(2)
+    @OperationsPerInvocation(READS)
+    public long jaio2Threads(PerThread t) {
+        return ReadChains.run(t.threads, t.threadsFile, t.segments, BLOCK, blocks, READS, t.random);
+    }
+
+    /** jaio's io_uring backend (MANUAL) from two application threads, each with its own engine. */
+    @Benchmark
+    @Threads(2)
+    @OperationsPerInvocation(READS)
+    public long jaioIoUring2Threads(PerThread t) {
+        return ReadChains.run(t.uring, t.uringFile, t.segments, BLOCK, blocks, READS, t.random);
     }
 }

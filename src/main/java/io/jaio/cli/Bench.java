@@ -153,8 +153,12 @@ final class Bench implements Callable<Integer> {
             out.printf(Locale.ROOT, "jaio backend: %s, delivery %s%s%n", aio.backend(), delivery,
                     aio.backendFallbackReason() != null ? " (io_uring refused: " + aio.backendFallbackReason() + ")" : "");
             out.printf(Locale.ROOT, "%-28s %16s %16s %8s%n", "workload", "jaio", "peer", "ratio");
-            row("random 4 KiB read (reads/s)", "FileChannel, " + threads + " threads",
-                    rate(reads, () -> readJaio(aio, data, reads, 0)),
+            // jaio's reads come from one application thread; the peer first with as many, then
+            // with as many threads as jaio has workers.
+            double jaioReads = rate(reads, () -> readJaio(aio, data, reads, 0));
+            row("random 4 KiB read (reads/s)", "FileChannel, 1 thread, as jaio's one submitting thread",
+                    jaioReads, rate(reads, () -> readJdk(pool, 1, data, reads, false)));
+            row("  the same", "FileChannel, " + threads + " threads", jaioReads,
                     rate(reads, () -> readJdk(pool, threads, data, reads, false)));
             int direct = Math.max(depth, reads / DIRECT_READS_DIVISOR);
             double[] jaioCpu = new double[1], jdkCpu = new double[1];
