@@ -463,6 +463,9 @@ final class TreeScan implements Callable<Integer> {
 
     private void fail(String path, Throwable e) {
         failed++;
+        if (out.lost) {
+            return;    // the output is gone (a reader left the pipe): the scan is over, as find's on SIGPIPE
+        }
         String why = e instanceof ErrnoException x ? x.getReason() : e.toString();
         err.println("jaio: treescan: " + path + ": " + why);
     }

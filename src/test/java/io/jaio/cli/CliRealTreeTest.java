@@ -389,6 +389,23 @@ class CliRealTreeTest {
             assertThat(rm.code).isEqualTo(1);
             assertThat(rm.err).contains(writable.resolve("copy/locked").toString()).contains("EACCES");
             assertThat(Files.exists(writable.resolve("copy/a"))).isFalse();
+            // A reader that leaves the pipe ends the scan quietly, as SIGPIPE ends find's: the
+            // root's 10,000 names (far more than a pipe holds) are written before any of its
+            // 40 locked subdirectories' listings is delivered, so each of those fails after the
+            // output was lost, and none is reported (before: 40 EACCES lines after the reader left).
+            Path wide = Files.createDirectory(base.resolve("wide"));
+            for (int i = 0; i < 10_000; i++) {
+                Files.createFile(wide.resolve("a-file-with-a-longish-name-" + i));
+            }
+            for (int i = 0; i < 40; i++) {
+                Files.setPosixFilePermissions(Files.createDirectory(wide.resolve("locked-" + i)),
+                        PosixFilePermissions.fromString("---------"));
+            }
+            Outcome gone = outcome(concat(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                    "bash", "-c", "set -o pipefail; \"$@\" | head -c 1 >/dev/null", "bash"),
+                    concat(jaio, "treescan", wide.toString()).toArray(String[]::new)));
+            assertThat(gone.code).as(gone.err).isEqualTo(128 + 13);
+            assertThat(gone.err).isEmpty();
         } finally {
             if (Files.exists(base.resolve("tree/locked"))) {
                 Files.setPosixFilePermissions(base.resolve("tree/locked"), PosixFilePermissions.fromString("rwx------"));
