@@ -403,7 +403,7 @@ class CliRealTreeTest {
             }
             Outcome gone = outcome(concat(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                     "bash", "-c", "set -o pipefail; \"$@\" | head -c 1 >/dev/null", "bash"),
-                    concat(jaio, "treescan", wide.toString()).toArray(String[]::new)));
+                    concat(jaio.subList(4, jaio.size()), "treescan", wide.toString()).toArray(String[]::new)));    // jaio without its setpriv
             assertThat(gone.code).as(gone.err).isEqualTo(128 + 13);
             assertThat(gone.err).isEmpty();
         } finally {
