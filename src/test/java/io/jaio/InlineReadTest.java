@@ -309,6 +309,39 @@ class InlineReadTest {
         }
     }
 
+    /**
+     * Under AUTO the dispatcher runs the callbacks of results no worker delivered (here: a read
+     * done inline on this thread, before any worker exists); a read such a callback submits
+     * goes to the workers, which read in parallel, rather than being read by the dispatcher.
+     */
+    @Test
+    void underAutoACallbacksReadOnTheDispatcherGoesToAWorker() throws Exception {
+        byte[] data = pattern(1 << 16);
+        Path f = Files.write(dir.resolve("cached"), data);
+        aio = Aio.builder().backend(Backend.THREADS).minParallel(2).build();    // AUTO, the default
+        AioFile file = AioFile.borrow(rawOpen(f, Fcntl.O_RDONLY));
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment first = arena.allocate(4096);
+            MemorySegment second = arena.allocate(4096);
+            java.util.concurrent.CompletableFuture<String> firstOn = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Long> next = new java.util.concurrent.CompletableFuture<>();
+            aio.read(file, 0, 4096, first, 0, (n, e) -> {
+                firstOn.complete(Thread.currentThread().getName());
+                aio.read(file, 8192, 4096, second, 0, (n2, e2) -> {
+                    if (e2 != null) {
+                        next.completeExceptionally(e2);
+                    } else {
+                        next.complete(n2);
+                    }
+                });
+            });
+            assertThat(next.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4096);
+            assertThat(firstOn.join()).as("the first callback's thread").isEqualTo("jaio-dispatcher");
+            assertThat(second.toArray(ValueLayout.JAVA_BYTE)).isEqualTo(java.util.Arrays.copyOfRange(data, 8192, 12288));
+            assertThat(aio.nthreads()).as("workers started").isPositive();
+        }
+    }
+
     /** A virtual thread's read goes to a worker: the fast path's per-thread memory is not made per virtual thread. */
     @Test
     void aReadFromAVirtualThreadGoesToAWorker() throws Exception {

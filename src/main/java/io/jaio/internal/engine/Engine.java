@@ -271,8 +271,12 @@ public final class Engine {
      * worker and no hand-off; its result is published like a worker's, so its callback still
      * runs only where results are delivered (pollCb, the dispatcher). Tried only:
      * <ul>
-     * <li>on an application thread or where results are delivered, not on a worker (a worker's
-     *     own chain of requests is AUTO delivery's device path), and not on a virtual thread
+     * <li>on an application thread, or in pollCb on the thread the application polls from
+     *     (MANUAL) or on its executor, not on jaio's own threads: a worker's own chain of
+     *     requests is AUTO delivery's device path, and the AUTO dispatcher, which runs the
+     *     callbacks of results no worker delivered, would otherwise read everything itself
+     *     while the workers idle (the cached read benchmark under AUTO: 1.04-1.07 M reads/s
+     *     that way, 1.36-1.42 M on the workers, for 1.2x the CPU per read); not on a virtual thread
      *     (the syscall's errno and iovec memory is per thread, and a server that starts a
      *     virtual thread per request would allocate it, native memory and a cleaner, for each);</li>
      * <li>while nothing is ready (queued, or claimed and not started): a read must not overtake
@@ -294,7 +298,7 @@ public final class Engine {
         // Sys): a thread per request would pay both for an answer never used.
         if (max <= 0 || ring != null || wanted <= 1 || ready.get() != 0 || t.continuation() != null
                 || Thread.currentThread().isVirtual() || !runner.inlineCandidate(t, max)
-                || Worker.current() != null || inlineScore.budget() == 0) {
+                || Worker.current() != null || Thread.currentThread() == dispatcher || inlineScore.budget() == 0) {
             return false;
         }
         if (!t.moveFrom(Task.QUEUED, Task.RUNNING)) {
