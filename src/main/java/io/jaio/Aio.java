@@ -199,9 +199,10 @@ public final class Aio implements AutoCloseable {
          * in 32. Not tried on descriptors opened with {@code O_DIRECT}, while any request is
          * queued (a read never overtakes one waiting its turn), under {@code maxParallel} of 0
          * or 1 (which keeps requests one at a time, in order), from a virtual thread, or on
-         * jaio's own threads: under AUTO delivery a callback's read goes to the workers, which
-         * run it in parallel (one thread reading everything inline was 0.75× as fast on two
-         * cores, at 0.8× the CPU per read). RWF_NOWAIT does not wait
+         * jaio's worker threads; nor on the AUTO dispatcher when the workers are platform
+         * threads: a read its callbacks submit goes to the workers, which run it in parallel
+         * (the dispatcher reading everything inline was 0.75× as fast on two cores, at 0.8×
+         * the CPU per read). RWF_NOWAIT does not wait
          * for the device, but the copy may still fault on a buffer that is itself a mapped
          * file. The bound keeps a large copy from stalling the submitter. Default {@value #DEFAULT_INLINE_READ_MAX}
          * bytes; 0 turns the fast path off (every request then runs on a worker, as in

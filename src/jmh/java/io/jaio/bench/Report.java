@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Turns JMH's JSON output ({@code -rf json}) into the README's performance table (Markdown) and
  * a bar chart of jaio's ratio to each peer (SVG). Each group compares benchmarks of one class
- * (TreeBench: of one workload; RandomReadBench's two-application-thread rows apart) from one run; ratios are "how many times the peer's throughput jaio achieves" (for average
+ * (TreeBench: of one workload; RandomReadBench's two-application-thread rows apart) from
+ * one run; ratios are "how many times the peer's throughput jaio achieves" (for average
  * time, the inverse), so above 1 means jaio is faster.
  *
  * <pre>java -cp target/benchmarks.jar io.jaio.bench.Report results.json table.md chart.svg</pre>
@@ -47,11 +48,16 @@ public final class Report {
             String group = cls.substring(cls.lastIndexOf('.') + 1);
             String name = full.substring(full.lastIndexOf('.') + 1);
             if (group.equals("TreeBench")) {
-                // stat*, scan*, openClose*: each workload its own group, named without its prefix
-                String kind = name.startsWith("openClose") ? "openClose" : name.substring(0, 4);
-                group = "TreeBench." + kind;
-                name = name.substring(kind.length(), kind.length() + 1).toLowerCase(Locale.ROOT)
-                        + name.substring(kind.length() + 1);
+                // stat*, scan*, openClose*: each workload its own group, named without its
+                // prefix; any other name stays in the class's group as it is
+                for (String kind : new String[] {"openClose", "stat", "scan"}) {
+                    if (name.startsWith(kind) && name.length() > kind.length()) {
+                        group = "TreeBench." + kind;
+                        name = name.substring(kind.length(), kind.length() + 1).toLowerCase(Locale.ROOT)
+                                + name.substring(kind.length() + 1);
+                        break;
+                    }
+                }
             } else if (group.equals("RandomReadBench") && name.endsWith("2Threads")) {
                 group = "RandomReadBench, 2 threads";    // compared only with each other: as many application threads
             }

@@ -117,7 +117,7 @@ final class TreeScan implements Callable<Integer> {
         }
         out.flush();
         io.out().flush();
-        if (stats) {
+        if (stats && !out.lost) {
             double secs = (System.nanoTime() - start) / 1e9;
             err.printf(Locale.ROOT, "jaio: treescan: %,d entries in %.3f s, %,.0f entries/s (the scan itself: "
                     + "JVM start-up and option parsing excluded)%n", dirs + files, secs, (dirs + files) / secs);
@@ -439,7 +439,8 @@ final class TreeScan implements Callable<Integer> {
         /**
          * Set once a write fails (a full disk, a reader gone from the pipe: System.out does not
          * throw, it only records the error): the scan then stops starting directories, since
-         * nothing it finds can be printed, and the command exits 1.
+         * nothing it finds can be printed, reports no more failures, and the command exits 141
+         * quietly (the reader left) or 1 with the write error (Main.writeChecked).
          */
         boolean lost;
 
@@ -464,7 +465,8 @@ final class TreeScan implements Callable<Integer> {
     private void fail(String path, Throwable e) {
         failed++;
         if (out.lost) {
-            return;    // the output is gone (a reader left the pipe): the scan is over, as find's on SIGPIPE
+            return;    // the output is gone (a reader left the pipe: the scan is over, as find's on
+                       // SIGPIPE; or a full disk, which Main.writeChecked reports)
         }
         String why = e instanceof ErrnoException x ? x.getReason() : e.toString();
         err.println("jaio: treescan: " + path + ": " + why);

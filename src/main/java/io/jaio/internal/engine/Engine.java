@@ -272,10 +272,12 @@ public final class Engine {
      * runs only where results are delivered (pollCb, the dispatcher). Tried only:
      * <ul>
      * <li>on an application thread, or in pollCb on the thread the application polls from
-     *     (MANUAL) or on its executor, not on jaio's own threads: a worker's own chain of
-     *     requests is AUTO delivery's device path, and the AUTO dispatcher, which runs the
-     *     callbacks of results no worker delivered, would otherwise read everything itself
-     *     while the workers idle (the cached read benchmark under AUTO: 1.04-1.07 M reads/s
+     *     (MANUAL) or on its executor, not on a worker (of any engine: a worker's own chain of
+     *     requests is AUTO delivery's device path), nor on this engine's AUTO dispatcher while
+     *     its platform workers deliver and chain: the dispatcher, which runs the callbacks of
+     *     results no worker delivered, would otherwise read everything itself while the
+     *     workers idle (virtual workers never deliver, so there the dispatcher still reads
+     *     inline, sparing each read a hand-off) (the cached read benchmark under AUTO: 1.04-1.07 M reads/s
      *     that way, 1.36-1.42 M on the workers, for 1.2x the CPU per read); not on a virtual thread
      *     (the syscall's errno and iovec memory is per thread, and a server that starts a
      *     virtual thread per request would allocate it, native memory and a cleaner, for each);</li>
@@ -297,8 +299,8 @@ public final class Engine {
         // inlineCandidate, whose first look at a descriptor makes a syscall (and this thread's
         // Sys): a thread per request would pay both for an answer never used.
         if (max <= 0 || ring != null || wanted <= 1 || ready.get() != 0 || t.continuation() != null
-                || Thread.currentThread().isVirtual() || !runner.inlineCandidate(t, max)
-                || Worker.current() != null || Thread.currentThread() == dispatcher || inlineScore.budget() == 0) {
+                || Thread.currentThread().isVirtual() || (workerDelivery && Thread.currentThread() == dispatcher)
+                || !runner.inlineCandidate(t, max) || Worker.current() != null || inlineScore.budget() == 0) {
             return false;
         }
         if (!t.moveFrom(Task.QUEUED, Task.RUNNING)) {
