@@ -276,9 +276,10 @@ public final class Engine {
      *     requests is AUTO delivery's device path), nor on this engine's AUTO dispatcher while
      *     its platform workers deliver and chain: the dispatcher, which runs the callbacks of
      *     results no worker delivered, would otherwise read everything itself while the
-     *     workers idle (virtual workers never deliver, so there the dispatcher still reads
-     *     inline, sparing each read a hand-off) (the cached read benchmark under AUTO: 1.04-1.07 M reads/s
-     *     that way, 1.36-1.42 M on the workers, for 1.2x the CPU per read); not on a virtual thread
+     *     workers idle (the cached read benchmark under AUTO: 1.04-1.07 M reads/s that way,
+     *     1.36-1.42 M on the workers, for 1.2x the CPU per read). Virtual workers never
+     *     deliver, so with them the dispatcher still reads inline, sparing each read a
+     *     hand-off. Not on a virtual thread
      *     (the syscall's errno and iovec memory is per thread, and a server that starts a
      *     virtual thread per request would allocate it, native memory and a cleaner, for each);</li>
      * <li>while nothing is ready (queued, or claimed and not started): a read must not overtake
